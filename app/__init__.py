@@ -1,0 +1,1 @@
+"""The web and persistence shell around the `bpv` domain."""

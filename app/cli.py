@@ -1,0 +1,106 @@
+"""The `bpv` command: migrate, serve, load the demo, issue keys, write the OpenAPI document."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from app.db import make_engine, make_sessionmaker
+from app.migrate import upgrade
+from app.schemas.keys import Role
+from app.settings import get_settings
+
+cli = typer.Typer(help="Best Possible Value appraisal service.", no_args_is_help=True)
+keys_cli = typer.Typer(help="API keys.", no_args_is_help=True)
+cli.add_typer(keys_cli, name="keys")
+
+
+@cli.command()
+def migrate() -> None:
+    """Create or upgrade the configured database to the latest schema."""
+    upgrade(get_settings().database_url)
+    typer.echo("database is at the latest migration")
+
+
+@cli.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to bind.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+) -> None:
+    """Serve the HTTP API (run `bpv migrate` first)."""
+    import uvicorn
+
+    from app.main import create_app
+
+    settings = get_settings()
+    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
+
+
+@cli.command()
+def demo() -> None:
+    """Load the demo data set (idempotent) and print a fresh demo key for each role."""
+    from app.demo import load_demo
+
+    settings = get_settings()
+    upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        with make_sessionmaker(engine).begin() as session:
+            keys = load_demo(session, settings.secret_key.get_secret_value())
+    finally:
+        engine.dispose()
+    typer.echo("Demo keys (shown once; `bpv demo` issues fresh ones and revokes the old):")
+    for name, key in keys:
+        typer.echo(f"  {name:<28} {key}")
+
+
+@keys_cli.command("create")
+def create_key(
+    role: Annotated[Role, typer.Option(help="admin, programme_office, assessor, chair or integration.")],
+    name: Annotated[str, typer.Option(help="Who or what holds the key.")],
+    footprint_id: Annotated[str | None, typer.Option(help="Footprint scope.")] = None,
+    round_id: Annotated[str | None, typer.Option(help="Round scope.")] = None,
+) -> None:
+    """Issue a key; the key itself is printed alone on the last line."""
+    from app.services.keys import issue_key
+
+    settings = get_settings()
+    upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        with make_sessionmaker(engine).begin() as session:
+            created = issue_key(
+                session,
+                settings.secret_key.get_secret_value(),
+                role,
+                name,
+                uuid.UUID(footprint_id) if footprint_id else None,
+                uuid.UUID(round_id) if round_id else None,
+            )
+    finally:
+        engine.dispose()
+    typer.echo(f"Created {created.role} key {created.name!r} (id {created.id}). Keep it safe:")
+    typer.echo(created.key)
+
+
+@cli.command()
+def openapi(
+    output: Annotated[Path, typer.Option(help="Where to write the document.")] = Path(
+        "openapi/openapi.json"
+    ),
+) -> None:
+    """Write the OpenAPI document the app generates (deterministic)."""
+    from app.openapi import render_openapi
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(render_openapi())
+    typer.echo(f"wrote {output}")
+
+
+def main() -> None:
+    cli()
+
+

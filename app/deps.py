@@ -1,0 +1,60 @@
+"""Dependencies shared by the routers: settings, the request's transaction, the caller."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated, TypeVar
+
+from fastapi import Depends, Header, Query, Request
+from sqlalchemy.orm import Session
+
+from app.auth import Principal, authenticate
+from app.schemas.common import Page
+from app.settings import Settings
+
+T = TypeVar("T")
+
+
+def get_app_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One transaction per request: committed when the handler succeeds, else rolled back."""
+    with request.app.state.sessionmaker.begin() as session:
+        yield session
+
+
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_principal(
+    session: SessionDep,
+    settings: SettingsDep,
+    authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> Principal:
+    return authenticate(session, settings.secret_key.get_secret_value(), authorization)
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+class PageParams:
+    def __init__(
+        self,
+        limit: Annotated[int, Query(ge=1, le=200, description="Items per page.")] = 50,
+        offset: Annotated[int, Query(ge=0, le=1_000_000_000, description="Items to skip.")] = 0,
+    ) -> None:
+        self.limit = limit
+        self.offset = offset
+
+    def of(self, items: list[T]) -> Page[T]:
+        """A page of a short list already in memory (a bid's versions or hypotheses)."""
+        window = items[self.offset : self.offset + self.limit]
+        return Page(items=window, total=len(items), limit=self.limit, offset=self.offset)
+
+
+PageDep = Annotated[PageParams, Depends()]
+IfMatch = Annotated[str | None, Header(alias="If-Match", description="ETag from a GET.")]

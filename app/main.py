@@ -1,0 +1,53 @@
+"""The application factory: settings in, a FastAPI app out (no engine is built at import)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+
+from app import problems, routers
+from app.body_limit import BodyLimit
+from app.db import make_engine, make_sessionmaker
+from app.settings import Settings, get_settings
+
+DESCRIPTION = """\
+Best Possible Value appraisal of transformation-funding bids from place-based health systems:
+logic models and success hypotheses, quality and return on investment, panels and portfolios,
+and realised benefits against predicted ones. Authenticate with `Authorization: Bearer <key>`.
+Errors are RFC 9457 `application/problem+json`.
+"""
+
+
+def operation_id(route: APIRoute) -> str:
+    """Stable, readable operation ids: the handler's name (e.g. `create_bid`)."""
+    return route.name
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(settings.database_url)
+        app.state.engine = engine
+        app.state.sessionmaker = make_sessionmaker(engine)
+        try:
+            yield
+        finally:
+            engine.dispose()
+
+    app = FastAPI(
+        title="BPV appraisal service",
+        version="1.0.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        generate_unique_id_function=operation_id,
+    )
+    app.state.settings = settings
+    problems.install(app)
+    routers.include_all(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    return app

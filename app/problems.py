@@ -1,0 +1,181 @@
+"""RFC 9457 problem responses: every error the service answers with is built here."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from sqlalchemy.orm.exc import StaleDataError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from bpv.errors import BpvError, InfeasibleBudget, InvalidInput, InvalidTransition
+
+PROBLEM_TYPE_BASE = "urn:bpv:problem:"
+MEDIA_TYPE = "application/problem+json"
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="Dotted path of the failing field, e.g. `edges[2].source`.")
+    location: str = Field(description="Where the field was: body, query, path or header.")
+    message: str
+    type: str
+
+
+class Problem(BaseModel):
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[FieldError] | None = None
+
+
+class ProblemError(Exception):
+    """An error the web layer answers with a problem document."""
+
+    status = 500
+    slug = "internal-error"
+    title = "Internal error"
+
+    def __init__(self, detail: str, *, errors: Sequence[FieldError] = (), **extra: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = list(errors)
+        self.extra = extra
+
+
+def _problem(status: int, slug: str, title: str) -> type[ProblemError]:
+    return type(
+        "".join(part.capitalize() for part in slug.split("-")),
+        (ProblemError,),
+        {"status": status, "slug": slug, "title": title},
+    )
+
+
+BadRequest = _problem(400, "bad-request", "Bad request")
+Unauthorized = _problem(401, "unauthorized", "Missing or invalid API key")
+Forbidden = _problem(403, "forbidden", "Not allowed for this role")
+NotFound = _problem(404, "not-found", "Not found")
+Conflict = _problem(409, "conflict", "Conflicts with the resource's current state")
+PreconditionFailed = _problem(412, "precondition-failed", "The resource has changed")
+PayloadTooLarge = _problem(413, "payload-too-large", "Request body too large")
+ValidationFailed = _problem(422, "validation-error", "The request is not valid")
+PreconditionRequired = _problem(428, "precondition-required", "If-Match header required")
+
+# Statuses documented on every operation, so clients (and the fuzzing) know what to expect.
+COMMON_ERROR_STATUSES = (400, 401, 403, 404, 413, 422)
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    return {
+        status: {"model": Problem, "content": {MEDIA_TYPE: {}}, "description": _describe(status)}
+        for status in sorted({*COMMON_ERROR_STATUSES, *statuses})
+    }
+
+
+def _describe(status: int) -> str:
+    for cls in ProblemError.__subclasses__():
+        if cls.status == status:
+            return cls.title
+    return "Error"
+
+
+def _response(
+    status: int,
+    slug: str,
+    title: str,
+    detail: str,
+    errors: Sequence[FieldError] = (),
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + slug,
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
+    if errors:
+        body["errors"] = [error.model_dump() for error in errors]
+    body.update(extra)
+    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
+
+
+def field_path(loc: Sequence[str | int]) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path
+
+
+def _validation_errors(exc: RequestValidationError) -> list[FieldError]:
+    errors = []
+    for error in exc.errors():
+        loc = list(error.get("loc", ()))
+        location = str(loc.pop(0)) if loc and loc[0] in {"body", "query", "path", "header"} else "body"
+        errors.append(
+            FieldError(
+                field=field_path(loc) or location,
+                location=location,
+                message=str(error.get("msg", "invalid")),
+                type=str(error.get("type", "invalid")),
+            )
+        )
+    return errors
+
+
+def install(app: FastAPI) -> None:
+    """Register the one place where exceptions become problem responses."""
+
+    @app.exception_handler(ProblemError)
+    def _problem_error(_: Request, exc: ProblemError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return _response(
+            exc.status, exc.slug, exc.title, exc.detail, exc.errors, headers, **exc.extra
+        )
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = _validation_errors(exc)
+        fields = ", ".join(sorted({e.field for e in errors}))
+        return _response(422, "validation-error", ValidationFailed.title, f"Invalid: {fields}", errors)
+
+    @app.exception_handler(InvalidInput)
+    def _invalid_input(_: Request, exc: InvalidInput) -> JSONResponse:
+        field = exc.field or "body"
+        error = FieldError(field=field, location="body", message=exc.message, type="domain")
+        return _response(422, "validation-error", ValidationFailed.title, exc.message, [error])
+
+    @app.exception_handler(InvalidTransition)
+    def _invalid_transition(_: Request, exc: InvalidTransition) -> JSONResponse:
+        return _response(409, "invalid-transition", "Not allowed in the current state", str(exc))
+
+    @app.exception_handler(InfeasibleBudget)
+    def _infeasible(_: Request, exc: InfeasibleBudget) -> JSONResponse:
+        return _response(422, "infeasible-budget", "No selection fits the budget", str(exc))
+
+    @app.exception_handler(BpvError)
+    def _domain_error(_: Request, exc: BpvError) -> JSONResponse:
+        return _response(422, "domain-error", "The request breaks a rule of the method", str(exc))
+
+    @app.exception_handler(StaleDataError)
+    def _stale(_: Request, exc: StaleDataError) -> JSONResponse:
+        return _response(
+            412, "precondition-failed", PreconditionFailed.title,
+            "Another request changed this resource first; fetch it again and retry.",
+        )
+
+    @app.exception_handler(RecursionError)
+    def _too_deep(_: Request, exc: RecursionError) -> JSONResponse:
+        return _response(400, "bad-request", BadRequest.title, "The JSON body is nested too deeply.")
+
+    @app.exception_handler(StarletteHTTPException)
+    def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
+        return _response(exc.status_code, slug, str(exc.detail), str(exc.detail), headers=exc.headers)

@@ -1,0 +1,81 @@
+"""Bids, their versions and hypotheses, as far as the caller may see them."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.auth import Principal
+from app.repositories.pages import fetch_page
+from app.scopes import visible_bids
+from app.tables import Bid, BidVersion, Hypothesis
+
+
+class Bids:
+    def __init__(self, session: Session, principal: Principal) -> None:
+        self.session = session
+        self.principal = principal
+
+    def get(self, bid_id: uuid.UUID) -> Bid | None:
+        return self.session.scalar(select(Bid).where(Bid.id == bid_id, visible_bids(self.principal)))
+
+    def page(
+        self,
+        limit: int,
+        offset: int,
+        *,
+        round_id: uuid.UUID | None = None,
+        status: str | None = None,
+        footprint_id: uuid.UUID | None = None,
+    ) -> tuple[list[Bid], int]:
+        stmt = select(Bid).where(visible_bids(self.principal))
+        if round_id is not None:
+            stmt = stmt.where(Bid.round_id == round_id)
+        if status is not None:
+            stmt = stmt.where(Bid.status == status)
+        if footprint_id is not None:
+            stmt = stmt.where(Bid.footprint_id == footprint_id)
+        return fetch_page(self.session, stmt.order_by(Bid.created_at, Bid.id), limit, offset)
+
+    def add(self, bid: Bid, first_version: BidVersion) -> Bid:
+        self.session.add(bid)
+        self.session.flush()
+        first_version.bid_id = bid.id
+        self.add_version(first_version)
+        return bid
+
+    def add_version(self, version: BidVersion) -> BidVersion:
+        self.session.add(version)
+        self.session.flush()
+        return version
+
+    def version(self, bid: Bid, number: int) -> BidVersion:
+        stmt = select(BidVersion).where(BidVersion.bid_id == bid.id, BidVersion.number == number)
+        return self.session.scalars(stmt).one()
+
+    def current_versions(self, bids: list[Bid]) -> dict[uuid.UUID, BidVersion]:
+        """Each bid's current version, in one query."""
+        if not bids:
+            return {}
+        wanted = {(bid.id, bid.current_version) for bid in bids}
+        stmt = select(BidVersion).where(BidVersion.bid_id.in_([bid.id for bid in bids]))
+        return {v.bid_id: v for v in self.session.scalars(stmt) if (v.bid_id, v.number) in wanted}
+
+    def versions(self, bid: Bid) -> list[BidVersion]:
+        stmt = select(BidVersion).where(BidVersion.bid_id == bid.id).order_by(BidVersion.number)
+        return list(self.session.scalars(stmt))
+
+    def hypotheses(self, version_ids: list[uuid.UUID]) -> list[Hypothesis]:
+        stmt = (
+            select(Hypothesis)
+            .where(Hypothesis.bid_version_id.in_(version_ids))
+            .order_by(Hypothesis.bid_version_id, Hypothesis.ordinal)
+        )
+        return list(self.session.scalars(stmt))
+
+    def add_hypothesis(self, hypothesis: Hypothesis) -> Hypothesis:
+        self.session.add(hypothesis)
+        self.session.flush()
+        return hypothesis

@@ -1,0 +1,11 @@
+"""One router per resource, all included from here."""
+
+from fastapi import FastAPI
+
+from app.routers import api_keys, bids, footprints, health, hypotheses, logic_models, organisations, rounds
+
+
+def include_all(app: FastAPI) -> None:
+    app.include_router(health.router)
+    for module in (footprints, organisations, api_keys, rounds, bids, logic_models, hypotheses):
+        app.include_router(module.router, prefix="/v1")

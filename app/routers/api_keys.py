@@ -1,0 +1,31 @@
+"""API keys with a role and a scope (administrators only)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from app.deps import PageDep, PrincipalDep, SessionDep, SettingsDep
+from app.problems import problem_responses
+from app.repositories.keys import ApiKeys
+from app.schemas.common import Page
+from app.schemas.keys import ApiKeyCreate, ApiKeyCreated, ApiKeyRead
+from app.services.keys import issue_key
+
+router = APIRouter(prefix="/api-keys", tags=["api keys"], responses=problem_responses())
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def create_api_key(
+    data: ApiKeyCreate, session: SessionDep, principal: PrincipalDep, settings: SettingsDep
+) -> ApiKeyCreated:
+    principal.require_admin()
+    secret = settings.secret_key.get_secret_value()
+    return issue_key(session, secret, data.role, data.name, data.footprint_id, data.round_id)
+
+
+@router.get("")
+def list_api_keys(session: SessionDep, principal: PrincipalDep, page: PageDep) -> Page[ApiKeyRead]:
+    principal.require_admin()
+    rows, total = ApiKeys(session).page(page.limit, page.offset)
+    items = [ApiKeyRead.model_validate(r) for r in rows]
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)

@@ -1,0 +1,117 @@
+"""Bids: drafting, listing, and the lifecycle steps with their version history."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from app.deps import IfMatch, PageDep, PrincipalDep, SessionDep
+from app.problems import problem_responses
+from app.schemas.bids import BidCreate, BidRead, BidUpdate, BidVersionRead
+from app.schemas.common import Page
+from app.services.bids import BidService
+from app.services.preconditions import etag
+from app.tables import Bid
+from bpv.lifecycle import BidStatus
+
+router = APIRouter(prefix="/bids", tags=["bids"], responses=problem_responses())
+
+
+def _answer(service: BidService, bid: Bid, response: Response) -> BidRead:
+    response.headers["ETag"] = etag(bid.version)
+    return service.read(bid)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, responses=problem_responses(409))
+def create_bid(
+    data: BidCreate, session: SessionDep, principal: PrincipalDep, response: Response
+) -> BidRead:
+    service = BidService(session, principal)
+    bid = service.create(data)
+    response.headers["Location"] = f"/v1/bids/{bid.id}"
+    return _answer(service, bid, response)
+
+
+@router.get("")
+def list_bids(
+    session: SessionDep,
+    principal: PrincipalDep,
+    page: PageDep,
+    round_id: Annotated[uuid.UUID | None, Query()] = None,
+    status: Annotated[BidStatus | None, Query()] = None,
+    footprint_id: Annotated[uuid.UUID | None, Query()] = None,
+) -> Page[BidRead]:
+    service = BidService(session, principal)
+    bids, total = service.bids.page(
+        page.limit, page.offset, round_id=round_id, status=status, footprint_id=footprint_id
+    )
+    return Page(items=service.read_many(bids), total=total, limit=page.limit, offset=page.offset)
+
+
+@router.get("/{bid_id}")
+def get_bid(
+    bid_id: uuid.UUID, session: SessionDep, principal: PrincipalDep, response: Response
+) -> BidRead:
+    service = BidService(session, principal)
+    return _answer(service, service.get(bid_id), response)
+
+
+@router.patch("/{bid_id}", responses=problem_responses(409, 412, 428))
+def update_bid(
+    bid_id: uuid.UUID,
+    data: BidUpdate,
+    session: SessionDep,
+    principal: PrincipalDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> BidRead:
+    service = BidService(session, principal)
+    bid = service.update(service.get(bid_id), data, if_match)
+    return _answer(service, bid, response)
+
+
+@router.post("/{bid_id}/submit", responses=problem_responses(409, 412))
+def submit_bid(
+    bid_id: uuid.UUID,
+    session: SessionDep,
+    principal: PrincipalDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> BidRead:
+    service = BidService(session, principal)
+    return _answer(service, service.submit(service.get(bid_id), if_match), response)
+
+
+@router.post("/{bid_id}/withdraw", responses=problem_responses(409, 412))
+def withdraw_bid(
+    bid_id: uuid.UUID,
+    session: SessionDep,
+    principal: PrincipalDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> BidRead:
+    service = BidService(session, principal)
+    return _answer(service, service.withdraw(service.get(bid_id), if_match), response)
+
+
+@router.post("/{bid_id}/revise", responses=problem_responses(409, 412))
+def revise_bid(
+    bid_id: uuid.UUID,
+    session: SessionDep,
+    principal: PrincipalDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> BidRead:
+    service = BidService(session, principal)
+    return _answer(service, service.revise(service.get(bid_id), if_match), response)
+
+
+@router.get("/{bid_id}/versions")
+def list_bid_versions(
+    bid_id: uuid.UUID, session: SessionDep, principal: PrincipalDep, page: PageDep
+) -> Page[BidVersionRead]:
+    """Every version of the bid as it was, oldest first."""
+    service = BidService(session, principal)
+    return page.of(service.versions(service.get(bid_id)))

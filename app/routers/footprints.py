@@ -1,0 +1,30 @@
+"""Footprints (STPs): places that bid."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from app.deps import PageDep, PrincipalDep, SessionDep
+from app.problems import Conflict, problem_responses
+from app.repositories.places import Footprints
+from app.schemas.common import Page
+from app.schemas.places import FootprintCreate, FootprintRead
+from app.tables import Footprint
+
+router = APIRouter(prefix="/footprints", tags=["places"], responses=problem_responses())
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, responses=problem_responses(409))
+def create_footprint(data: FootprintCreate, session: SessionDep, principal: PrincipalDep) -> FootprintRead:
+    principal.require_admin()
+    footprints = Footprints(session)
+    if footprints.by_code(data.code) is not None:
+        raise Conflict(f"Footprint code {data.code!r} is taken.")
+    return FootprintRead.model_validate(footprints.add(Footprint(**data.model_dump())))
+
+
+@router.get("")
+def list_footprints(session: SessionDep, _: PrincipalDep, page: PageDep) -> Page[FootprintRead]:
+    rows, total = Footprints(session).page(page.limit, page.offset)
+    items = [FootprintRead.model_validate(r) for r in rows]
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)

@@ -1,0 +1,25 @@
+"""Liveness, and whether the database answers."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy import text
+
+router = APIRouter(tags=["health"])
+
+
+class Health(BaseModel):
+    status: str
+    database: str
+
+
+@router.get("/healthz", response_model=Health, responses={503: {"model": Health}})
+def health(request: Request) -> JSONResponse:
+    try:
+        with request.app.state.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception:  # any failure to answer is "down", whatever the driver raises
+        return JSONResponse({"status": "degraded", "database": "down"}, status_code=503)
+    return JSONResponse({"status": "ok", "database": "up"})

@@ -1,0 +1,31 @@
+"""Success hypotheses on a bid's logic-model edges and paths."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, status
+
+from app.deps import PageDep, PrincipalDep, SessionDep
+from app.problems import problem_responses
+from app.schemas.common import Page
+from app.schemas.hypotheses import HypothesisCreate, HypothesisRead
+from app.services.bids import BidService
+
+router = APIRouter(prefix="/bids/{bid_id}/hypotheses", tags=["hypotheses"], responses=problem_responses())
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, responses=problem_responses(409))
+def create_hypothesis(
+    bid_id: uuid.UUID, data: HypothesisCreate, session: SessionDep, principal: PrincipalDep
+) -> HypothesisRead:
+    service = BidService(session, principal)
+    return service.add_hypothesis(service.get(bid_id), data)
+
+
+@router.get("")
+def list_hypotheses(
+    bid_id: uuid.UUID, session: SessionDep, principal: PrincipalDep, page: PageDep
+) -> Page[HypothesisRead]:
+    service = BidService(session, principal)
+    return page.of(service.hypotheses(service.get(bid_id)))

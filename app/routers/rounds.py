@@ -1,0 +1,79 @@
+"""Funding rounds and their lifecycle."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from app.deps import IfMatch, PageDep, PrincipalDep, SessionDep
+from app.problems import NotFound, problem_responses
+from app.repositories.rounds import Rounds
+from app.schemas.common import Page
+from app.schemas.rounds import RoundCreate, RoundRead, RoundUpdate
+from app.services.preconditions import check_if_match, etag
+from app.tables import Round
+from bpv.lifecycle import RoundStatus, round_moved
+
+router = APIRouter(prefix="/rounds", tags=["rounds"], responses=problem_responses())
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def create_round(
+    data: RoundCreate, session: SessionDep, principal: PrincipalDep, response: Response
+) -> RoundRead:
+    principal.require_admin()
+    row = Rounds(session, principal).add(Round(status=RoundStatus.DRAFT, **data.model_dump()))
+    response.headers["ETag"] = etag(row.version)
+    return RoundRead.model_validate(row)
+
+
+@router.get("")
+def list_rounds(
+    session: SessionDep,
+    principal: PrincipalDep,
+    page: PageDep,
+    status: Annotated[RoundStatus | None, Query()] = None,
+) -> Page[RoundRead]:
+    rows, total = Rounds(session, principal).page(page.limit, page.offset, status)
+    items = [RoundRead.model_validate(r) for r in rows]
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+def _get(session: SessionDep, principal: PrincipalDep, round_id: uuid.UUID) -> Round:
+    row = Rounds(session, principal).get(round_id)
+    if row is None:
+        raise NotFound(f"No round {round_id}.")
+    return row
+
+
+@router.get("/{round_id}")
+def get_round(
+    round_id: uuid.UUID, session: SessionDep, principal: PrincipalDep, response: Response
+) -> RoundRead:
+    row = _get(session, principal, round_id)
+    response.headers["ETag"] = etag(row.version)
+    return RoundRead.model_validate(row)
+
+
+@router.patch("/{round_id}", responses=problem_responses(409, 412, 428))
+def update_round(
+    round_id: uuid.UUID,
+    data: RoundUpdate,
+    session: SessionDep,
+    principal: PrincipalDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> RoundRead:
+    row = _get(session, principal, round_id)
+    principal.require_admin()
+    check_if_match(if_match, row.version, required=True)
+    changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    if "status" in changes:
+        changes["status"] = round_moved(RoundStatus(row.status), changes["status"])
+    for field, value in changes.items():
+        setattr(row, field, value)
+    session.flush()
+    response.headers["ETag"] = etag(row.version)
+    return RoundRead.model_validate(row)

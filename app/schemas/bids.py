@@ -1,0 +1,96 @@
+"""Bids: their content, lifecycle status and versions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from enum import StrEnum
+
+from pydantic import Field
+
+from app.schemas.common import Fraction, Name, ReadSchema, Schema, Text, YearAmount
+from app.schemas.hypotheses import HypothesisRead
+from app.schemas.logic_models import LogicModelIn
+from bpv.lifecycle import BidStatus
+from bpv.logic_model import EvidenceGrade
+
+
+class CostKind(StrEnum):
+    CAPITAL = "capital"
+    REVENUE = "revenue"
+
+
+class CostLine(Schema):
+    name: Name
+    kind: CostKind
+    flows: list[YearAmount] = Field(min_length=1, max_length=500)
+    optimism_bias: Fraction | None = Field(
+        default=None, description="Uplift as a fraction; else the round's table by grade."
+    )
+    confidence_grade: EvidenceGrade | None = None
+
+
+class Level(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class Risk(Schema):
+    description: Text
+    likelihood: Level
+    impact: Level
+    mitigation: Text | None = None
+
+
+class BidContent(Schema):
+    """The editable part of a bid; every field optional so PATCH can send just one."""
+
+    title: Name | None = None
+    programme_area: Name | None = None
+    lead_organisation_id: uuid.UUID | None = None
+    partner_ids: list[uuid.UUID] | None = Field(default=None, max_length=100)
+    intervention: Text | None = None
+    requested_funding: list[YearAmount] | None = Field(default=None, max_length=100)
+    cost_lines: list[CostLine] | None = Field(default=None, max_length=200)
+    risks: list[Risk] | None = Field(default=None, max_length=200)
+
+
+class BidCreate(BidContent):
+    round_id: uuid.UUID
+    title: Name
+    programme_area: Name
+    footprint_id: uuid.UUID | None = Field(
+        default=None, description="Defaults to a programme office's own footprint."
+    )
+    logic_model: LogicModelIn | None = None
+
+
+class BidUpdate(BidContent):
+    pass
+
+
+class BidRead(ReadSchema):
+    id: uuid.UUID
+    round_id: uuid.UUID
+    footprint_id: uuid.UUID
+    status: BidStatus
+    version: int = Field(description="Number of the bid's current version.")
+    title: str
+    programme_area: str
+    lead_organisation_id: uuid.UUID | None
+    partner_ids: list[uuid.UUID]
+    intervention: str | None
+    requested_funding: list[YearAmount]
+    cost_lines: list[CostLine]
+    risks: list[Risk]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    submitted_at: dt.datetime | None
+
+
+class BidVersionRead(BidRead):
+    """A version as it was: its content, logic model and hypotheses."""
+
+    logic_model: LogicModelIn
+    hypotheses: list[HypothesisRead]

@@ -1,0 +1,64 @@
+"""Building blocks shared by every schema: strict models, clean text, bounded numbers, pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Generic, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+
+def _clean_text(value: str) -> str:
+    # PostgreSQL rejects NUL in text, and a lone surrogate cannot be encoded as UTF-8.
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must not contain lone surrogate characters") from None
+    return value
+
+
+Text = Annotated[str, StringConstraints(max_length=10_000), AfterValidator(_clean_text)]
+Name = Annotated[
+    str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True), AfterValidator(_clean_text)
+]
+Code = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"),
+]
+Key = Annotated[
+    str, StringConstraints(min_length=1, max_length=100), AfterValidator(_clean_text)
+]
+Fraction = Annotated[float, Field(ge=0, le=1)]
+Money = Annotated[float, Field(ge=0, le=1e13)]
+FinancialYear = Annotated[int, Field(ge=1900, le=2500, description="Named by its starting year.")]
+Population = Annotated[int, Field(ge=0, le=10_000_000_000)]
+
+
+class Schema(BaseModel):
+    """Strict input: unknown fields are rejected, NaN and infinities too."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, str_max_length=10_000)
+
+
+class ReadSchema(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+class YearAmount(Schema):
+    year: FinancialYear
+    amount: Money
+
+
+Timestamp = dt.datetime

@@ -1,0 +1,70 @@
+"""Success hypotheses as the API carries them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from pydantic import Field
+
+from app.schemas.common import Fraction, Key, Schema, Text
+from app.schemas.logic_models import EdgeRefOut, EvidenceIn, IndicatorIn
+from bpv.hypotheses import BenefitType
+
+
+class EdgeRefIn(Schema):
+    source: Key
+    target: Key
+
+
+class BaselineIn(Schema):
+    value: float = Field(ge=-1e15, le=1e15)
+    date: dt.date
+
+
+class TrajectoryPointIn(Schema):
+    date: dt.date
+    value: float = Field(ge=-1e15, le=1e15)
+
+
+class MonetisationIn(Schema):
+    value_per_unit: float = Field(ge=-1e12, le=1e12)
+    benefit_type: BenefitType
+
+
+class AdditionalityIn(Schema):
+    deadweight: Fraction = 0.0
+    displacement: Fraction = 0.0
+    attribution: Fraction = 0.0
+    drop_off: Fraction = 0.0
+
+
+class HypothesisCreate(Schema):
+    edge: EdgeRefIn | None = None
+    path: list[Key] | None = Field(default=None, min_length=2, max_length=100)
+    indicator: IndicatorIn
+    baseline: BaselineIn
+    trajectory: list[TrajectoryPointIn] = Field(min_length=1, max_length=600)
+    rationale: Text
+    evidence: EvidenceIn
+    confidence: Fraction
+    monetisation: MonetisationIn | None = None
+    additionality: AdditionalityIn | None = None
+
+
+class HypothesisRead(Schema):
+    id: uuid.UUID
+    bid_id: uuid.UUID
+    bid_version: int
+    edge: EdgeRefOut | None
+    path: list[str] | None
+    indicator: IndicatorIn
+    baseline: BaselineIn
+    trajectory: list[TrajectoryPointIn]
+    rationale: str
+    evidence: EvidenceIn
+    confidence: float
+    monetisation: MonetisationIn | None
+    additionality: AdditionalityIn | None
+    created_at: dt.datetime
+

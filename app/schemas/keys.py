@@ -1,0 +1,45 @@
+"""API keys: a role and a scope; the secret is shown once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from enum import StrEnum
+
+from pydantic import Field
+
+from app.schemas.common import Name, ReadSchema, Schema
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    PROGRAMME_OFFICE = "programme_office"
+    ASSESSOR = "assessor"
+    CHAIR = "chair"
+    INTEGRATION = "integration"
+
+
+FOOTPRINT_ROLES = {Role.PROGRAMME_OFFICE, Role.INTEGRATION}
+ROUND_ROLES = {Role.ASSESSOR, Role.CHAIR}
+
+
+class ApiKeyCreate(Schema):
+    role: Role
+    name: Name
+    footprint_id: uuid.UUID | None = None
+    round_id: uuid.UUID | None = None
+
+
+class ApiKeyRead(ReadSchema):
+    id: uuid.UUID
+    role: Role
+    name: str
+    footprint_id: uuid.UUID | None
+    round_id: uuid.UUID | None
+    prefix: str = Field(description="The public part of the key, to tell keys apart.")
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
+
+
+class ApiKeyCreated(ApiKeyRead):
+    key: str = Field(description="The secret key. Shown in this response only.")

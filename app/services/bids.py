@@ -1,0 +1,298 @@
+"""Bid use cases: drafting, the logic model, hypotheses, and the lifecycle steps."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app import translate
+from app.auth import Principal
+from app.problems import Conflict, NotFound
+from app.repositories.bids import Bids
+from app.repositories.places import Footprints, Organisations
+from app.repositories.rounds import Rounds
+from app.schemas.bids import BidCreate, BidRead, BidUpdate, BidVersionRead
+from app.schemas.hypotheses import HypothesisCreate, HypothesisRead
+from app.schemas.keys import Role
+from app.schemas.logic_models import LogicModelIn
+from app.services.preconditions import check_if_match
+from app.tables import Bid, BidVersion, Hypothesis, Round, utcnow
+from bpv import lifecycle
+from bpv.errors import InvalidInput
+from bpv.hypotheses import check_hypothesis
+from bpv.lifecycle import BidStatus, RoundStatus
+from bpv.logic_model import Finding, Quality, Severity
+
+CONTENT_FIELDS = ("partner_ids", "requested_funding", "cost_lines", "risks")
+
+
+@dataclass
+class BidService:
+    session: Session
+    principal: Principal
+
+    @property
+    def bids(self) -> Bids:
+        return Bids(self.session, self.principal)
+
+    # Reading
+
+    def get(self, bid_id: uuid.UUID) -> Bid:
+        bid = self.bids.get(bid_id)
+        if bid is None:
+            raise NotFound(f"No bid {bid_id}.")
+        return bid
+
+    def read(self, bid: Bid) -> BidRead:
+        return bid_read(bid, self.bids.version(bid, bid.current_version))
+
+    def read_many(self, bids: list[Bid]) -> list[BidRead]:
+        versions = self.bids.current_versions(bids)
+        return [bid_read(bid, versions[bid.id]) for bid in bids]
+
+    def versions(self, bid: Bid) -> list[BidVersionRead]:
+        versions = self.bids.versions(bid)
+        hypotheses = self.bids.hypotheses([v.id for v in versions])
+        return [
+            BidVersionRead(
+                **bid_read(bid, v).model_dump(),
+                logic_model=LogicModelIn.model_validate(v.logic_model),
+                hypotheses=[hypothesis_read(bid, v, h) for h in hypotheses if h.bid_version_id == v.id],
+            )
+            for v in versions
+        ]
+
+    def current(self, bid: Bid) -> BidVersion:
+        return self.bids.version(bid, bid.current_version)
+
+    def hypotheses(self, bid: Bid) -> list[HypothesisRead]:
+        version = self.current(bid)
+        return [hypothesis_read(bid, version, h) for h in self.bids.hypotheses([version.id])]
+
+    def findings(self, bid: Bid) -> tuple[tuple[Finding, ...], Quality]:
+        version = self.current(bid)
+        model = translate.logic_model(version.logic_model)
+        hypotheses = [translate.hypothesis(h.body) for h in self.bids.hypotheses([version.id])]
+        findings = model.findings(hypotheses)
+        return findings, model.quality(findings)
+
+    # Writing
+
+    def create(self, data: BidCreate) -> Bid:
+        self.principal.require(Role.PROGRAMME_OFFICE)
+        round_ = self._open_round(data.round_id)
+        _check_programme_area(round_, data.programme_area)
+        footprint_id = self._footprint_for(data.footprint_id)
+        self._check_organisations(data.lead_organisation_id, data.partner_ids, footprint_id)
+        bid = Bid(
+            footprint_id=footprint_id,
+            round_id=round_.id,
+            status=BidStatus.DRAFT,
+            current_version=1,
+        )
+        version = BidVersion(
+            number=1,
+            title=data.title,
+            programme_area=data.programme_area,
+            lead_organisation_id=data.lead_organisation_id,
+            intervention=data.intervention,
+            content=_content(data.model_dump(mode="json", include=set(CONTENT_FIELDS))),
+            logic_model=(data.logic_model or LogicModelIn()).model_dump(mode="json"),
+        )
+        return self.bids.add(bid, version)
+
+    def update(self, bid: Bid, data: BidUpdate, if_match: str | None) -> Bid:
+        version = self._editable(bid, if_match, required=True)
+        changes = data.model_dump(exclude_unset=True, mode="json")
+        if changes.get("programme_area") is not None:
+            round_ = self.session.get(Round, bid.round_id)
+            assert round_ is not None
+            _check_programme_area(round_, changes["programme_area"])
+        self._check_organisations(
+            data.lead_organisation_id if "lead_organisation_id" in changes else None,
+            data.partner_ids,
+            bid.footprint_id,
+        )
+        for field in ("title", "programme_area", "intervention", "lead_organisation_id"):
+            if field in changes:
+                if changes[field] is None and field in ("title", "programme_area"):
+                    raise InvalidInput(f"{field} cannot be removed", field)
+                setattr(version, field, getattr(data, field))
+        content = dict(version.content)
+        for field in CONTENT_FIELDS:
+            if field in changes:
+                content[field] = changes[field] or []
+        version.content = content
+        return self._touch(bid)
+
+    def put_logic_model(self, bid: Bid, model: LogicModelIn, if_match: str | None) -> Bid:
+        version = self._editable(bid, if_match, required=True)
+        version.logic_model = model.model_dump(mode="json")
+        return self._touch(bid)
+
+    def add_hypothesis(self, bid: Bid, data: HypothesisCreate) -> HypothesisRead:
+        version = self._editable(bid, None, required=False)
+        check_hypothesis(translate.logic_model(version.logic_model), translate.hypothesis(data))
+        existing = self.bids.hypotheses([version.id])
+        row = self.bids.add_hypothesis(
+            Hypothesis(
+                bid_version_id=version.id,
+                ordinal=len(existing) + 1,
+                indicator_name=data.indicator.name,
+                body=data.model_dump(mode="json"),
+            )
+        )
+        self._touch(bid)
+        return hypothesis_read(bid, version, row)
+
+    def submit(self, bid: Bid, if_match: str | None) -> Bid:
+        self._require_owner(bid, if_match)
+        new_status = lifecycle.submitted(BidStatus(bid.status))
+        round_ = self.session.get(Round, bid.round_id)
+        if round_ is None or round_.status != RoundStatus.OPEN:
+            raise Conflict("The round is not open for submissions.")
+        findings, _ = self.findings(bid)
+        errors = [f for f in findings if f.severity is Severity.ERROR]
+        if errors:
+            raise Conflict(
+                "The logic model has errors that block submission.",
+                findings=[translate.finding_out(f).model_dump() for f in errors],
+            )
+        version = self.current(bid)
+        version.submitted_at = utcnow()
+        bid.status = new_status
+        return self._touch(bid)
+
+    def withdraw(self, bid: Bid, if_match: str | None) -> Bid:
+        self._require_owner(bid, if_match)
+        bid.status = lifecycle.withdrawn(BidStatus(bid.status))
+        return self._touch(bid)
+
+    def revise(self, bid: Bid, if_match: str | None) -> Bid:
+        self._require_owner(bid, if_match)
+        bid.status = lifecycle.revised(BidStatus(bid.status))
+        previous = self.current(bid)
+        revision = self.bids.add_version(
+            BidVersion(
+                bid_id=bid.id,
+                number=previous.number + 1,
+                title=previous.title,
+                programme_area=previous.programme_area,
+                lead_organisation_id=previous.lead_organisation_id,
+                intervention=previous.intervention,
+                content=dict(previous.content),
+                logic_model=dict(previous.logic_model),
+            )
+        )
+        for h in self.bids.hypotheses([previous.id]):
+            self.bids.add_hypothesis(
+                Hypothesis(
+                    bid_version_id=revision.id,
+                    ordinal=h.ordinal,
+                    indicator_name=h.indicator_name,
+                    body=dict(h.body),
+                )
+            )
+        bid.current_version = revision.number
+        return self._touch(bid)
+
+    # Rules shared by the steps above
+
+    def _require_owner(self, bid: Bid, if_match: str | None) -> None:
+        self.principal.require(Role.PROGRAMME_OFFICE)
+        check_if_match(if_match, bid.version, required=False)
+
+    def _editable(self, bid: Bid, if_match: str | None, *, required: bool) -> BidVersion:
+        self.principal.require(Role.PROGRAMME_OFFICE)
+        check_if_match(if_match, bid.version, required=required)
+        lifecycle.ensure_editable(BidStatus(bid.status))
+        return self.current(bid)
+
+    def _touch(self, bid: Bid) -> Bid:
+        # The bid row's version is the ETag of the whole bid, so any change to it bumps it.
+        bid.updated_at = utcnow()
+        self.session.flush()
+        return bid
+
+    def _open_round(self, round_id: uuid.UUID) -> Round:
+        round_ = Rounds(self.session, self.principal).get(round_id)
+        if round_ is None:
+            raise InvalidInput(f"No round {round_id}.", "round_id")
+        if round_.status != RoundStatus.OPEN:
+            raise Conflict(f"Round {round_.name!r} is {round_.status}, not open for bids.")
+        return round_
+
+    def _footprint_for(self, requested: uuid.UUID | None) -> uuid.UUID:
+        own = self.principal.footprint_id
+        if own is not None:
+            if requested is not None and requested != own:
+                raise InvalidInput("A programme office bids for its own footprint.", "footprint_id")
+            return own
+        if requested is None:
+            raise InvalidInput("footprint_id is required for an admin.", "footprint_id")
+        if Footprints(self.session).get(requested) is None:
+            raise InvalidInput(f"No footprint {requested}.", "footprint_id")
+        return requested
+
+    def _check_organisations(
+        self,
+        lead_id: uuid.UUID | None,
+        partner_ids: list[uuid.UUID] | None,
+        footprint_id: uuid.UUID,
+    ) -> None:
+        organisations = Organisations(self.session)
+        if lead_id is not None:
+            lead = organisations.get(lead_id)
+            if lead is None:
+                raise InvalidInput(f"No organisation {lead_id}.", "lead_organisation_id")
+            if footprint_id not in {f.id for f in lead.footprints}:
+                raise InvalidInput(
+                    "The lead organisation must belong to the bid's footprint.",
+                    "lead_organisation_id",
+                )
+        for i, partner_id in enumerate(partner_ids or []):
+            if organisations.get(partner_id) is None:
+                raise InvalidInput(f"No organisation {partner_id}.", f"partner_ids[{i}]")
+
+
+def _check_programme_area(round_: Round, area: str) -> None:
+    if area not in round_.programme_areas:
+        raise InvalidInput(
+            f"Round programme areas are {', '.join(round_.programme_areas)}.", "programme_area"
+        )
+
+
+def _content(values: dict[str, Any]) -> dict[str, Any]:
+    return {field: values.get(field) or [] for field in CONTENT_FIELDS}
+
+
+def bid_read(bid: Bid, version: BidVersion) -> BidRead:
+    is_current = version.number == bid.current_version
+    return BidRead(
+        id=bid.id,
+        round_id=bid.round_id,
+        footprint_id=bid.footprint_id,
+        status=BidStatus(bid.status) if is_current else BidStatus.SUBMITTED,
+        version=version.number,
+        title=version.title,
+        programme_area=version.programme_area,
+        lead_organisation_id=version.lead_organisation_id,
+        intervention=version.intervention,
+        created_at=bid.created_at,
+        updated_at=version.updated_at,
+        submitted_at=version.submitted_at,
+        **_content(version.content),
+    )
+
+
+def hypothesis_read(bid: Bid, version: BidVersion, row: Hypothesis) -> HypothesisRead:
+    return HypothesisRead(
+        id=row.id,
+        bid_id=bid.id,
+        bid_version=version.number,
+        created_at=row.created_at,
+        **{"edge": None, "path": None, "monetisation": None, "additionality": None, **row.body},
+    )

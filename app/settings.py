@@ -1,0 +1,23 @@
+"""Typed settings read from the environment (prefix BPV_)."""
+
+from functools import lru_cache
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BPV_", env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite:///./var/bpv.db"
+    # Keys are stored as HMAC-SHA256(secret, salt + key): set a long random value in production.
+    secret_key: SecretStr = SecretStr("bpv-development-secret-change-me")
+    max_body_bytes: int = 10 * 1024 * 1024
+    page_size_max: int = 200
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,102 @@
+"""Bids over HTTP: drafting, optimistic concurrency, and the lifecycle with its versions."""
+
+from __future__ import annotations
+
+from tests.app.conftest import World, good_logic_model, hypothesis_body
+
+
+def test_a_programme_office_drafts_a_bid_for_its_own_footprint(world: World) -> None:
+    bid = world.draft_bid()
+
+    assert bid["status"] == "draft"
+    assert bid["version"] == 1
+    assert bid["footprint_id"] == world.footprint["id"]
+    assert world.office.get(f"/v1/bids/{bid['id']}").json()["title"] == "Diabetes nurses"
+
+
+def test_patch_needs_the_current_etag_so_no_update_is_lost(world: World) -> None:
+    bid = world.draft_bid()
+    url = f"/v1/bids/{bid['id']}"
+    etag = world.office.get(url).headers["ETag"]
+
+    first = world.office.patch(url, json={"title": "First"}, headers={"If-Match": etag})
+    stale = world.office.patch(url, json={"title": "Second"}, headers={"If-Match": etag})
+    missing = world.office.patch(url, json={"title": "Third"})
+
+    assert first.status_code == 200
+    assert stale.status_code == 412
+    assert stale.json()["type"] == "urn:bpv:problem:precondition-failed"
+    assert missing.status_code == 428
+    assert world.office.get(url).json()["title"] == "First"
+
+
+def test_submission_freezes_the_version_and_revision_opens_a_new_one(world: World) -> None:
+    bid = world.submitted_bid()
+    url = f"/v1/bids/{bid['id']}"
+
+    frozen = world.office.patch(url, json={"title": "Changed"}, headers={"If-Match": "*"})
+    revised = world.office.post(f"{url}/revise")
+    edited = world.office.patch(url, json={"title": "Revised title"}, headers={"If-Match": "*"})
+    versions = world.office.get(f"{url}/versions").json()
+
+    assert frozen.status_code == 409
+    assert revised.json()["status"] == "draft"
+    assert revised.json()["version"] == 2
+    assert edited.status_code == 200
+    assert [v["title"] for v in versions["items"]] == ["Diabetes nurses", "Revised title"]
+    assert versions["items"][0]["submitted_at"] is not None
+    assert len(versions["items"][0]["hypotheses"]) == 1
+    assert versions["items"][1]["logic_model"] == versions["items"][0]["logic_model"]
+
+
+def test_a_logic_model_with_errors_blocks_submission(world: World) -> None:
+    bid = world.draft_bid()
+    model = good_logic_model()
+    model["edges"].append({"source": "admissions", "target": "funding"})
+    world.office.put(f"/v1/bids/{bid['id']}/logic-model", json=model, headers={"If-Match": "*"})
+
+    response = world.office.post(f"/v1/bids/{bid['id']}/submit")
+
+    assert response.status_code == 409
+    codes = {f["code"] for f in response.json()["findings"]}
+    assert codes & {"cycle", "backward_edge"}
+    assert world.office.get(f"/v1/bids/{bid['id']}").json()["status"] == "draft"
+
+
+def test_withdrawal_is_allowed_before_a_decision_only_once(world: World) -> None:
+    bid = world.submitted_bid()
+
+    first = world.office.post(f"/v1/bids/{bid['id']}/withdraw")
+    second = world.office.post(f"/v1/bids/{bid['id']}/withdraw")
+
+    assert first.json()["status"] == "withdrawn"
+    assert second.status_code == 409
+
+
+def test_bids_list_filters_and_paginates(world: World) -> None:
+    for n in range(3):
+        world.draft_bid(title=f"Bid {n}")
+    world.submitted_bid()
+
+    page = world.office.get("/v1/bids", params={"limit": 2, "offset": 0}).json()
+    drafts = world.office.get("/v1/bids", params={"status": "draft"}).json()
+
+    assert page["total"] == 4
+    assert len(page["items"]) == 2
+    assert drafts["total"] == 3
+
+
+def test_a_hypothesis_on_a_missing_edge_is_refused_naming_the_field(world: World) -> None:
+    bid = world.draft_bid()
+    world.office.put(
+        f"/v1/bids/{bid['id']}/logic-model", json=good_logic_model(), headers={"If-Match": "*"}
+    )
+
+    response = world.office.post(
+        f"/v1/bids/{bid['id']}/hypotheses",
+        json=hypothesis_body(edge={"source": "funding", "target": "admissions"}),
+    )
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "edge"
+    assert world.office.get(f"/v1/bids/{bid['id']}/hypotheses").json()["total"] == 0

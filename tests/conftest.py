@@ -1,0 +1,64 @@
+"""Fixtures shared by the database and API tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, delete
+from sqlalchemy.orm import Session
+
+from app.db import make_engine
+from app.main import create_app
+from app.migrate import upgrade
+from app.settings import Settings
+from app.tables import Base
+from tests.databases import backend, fresh_database
+
+SECRET = "test-secret"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    try:
+        with fresh_database(tmp_path_factory.mktemp("db")) as url:
+            upgrade(url)
+            yield url
+    except Exception as exc:
+        if backend() == "postgresql" and "connect" in str(exc).lower():
+            # A run asked to use PostgreSQL must fail, not quietly skip, when it cannot.
+            pytest.exit(f"PostgreSQL was not reached: {exc}", returncode=3)
+        raise
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url, secret_key=SECRET, max_body_bytes=1024 * 1024)
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        yield client
+
+
+@pytest.fixture(autouse=True)
+def _empty_tables(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Each database test starts from empty tables (the schema stays, built by migrations)."""
+    yield
+    if "engine" not in request.fixturenames and "client" not in request.fixturenames:
+        return
+    engine: Engine = request.getfixturevalue("engine")
+    with Session(engine) as session, session.begin():
+        for table in reversed(Base.metadata.sorted_tables):
+            session.execute(delete(table))
+
+
