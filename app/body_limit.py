@@ -58,6 +58,9 @@ class BodyLimit:
                 "detail": f"Request bodies are limited to {self.max_bytes} bytes.",
             }
         ).encode()
-        headers = [(b"content-type", MEDIA_TYPE.encode()), (b"content-length", str(len(payload)).encode())]
+        headers = [
+            (b"content-type", MEDIA_TYPE.encode()),
+            (b"content-length", str(len(payload)).encode()),
+        ]
         await send({"type": "http.response.start", "status": 413, "headers": headers})
         await send({"type": "http.response.body", "body": payload})

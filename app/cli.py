@@ -59,7 +59,9 @@ def demo() -> None:
 
 @keys_cli.command("create")
 def create_key(
-    role: Annotated[Role, typer.Option(help="admin, programme_office, assessor, chair or integration.")],
+    role: Annotated[
+        Role, typer.Option(help="admin, programme_office, assessor, chair or integration.")
+    ],
     name: Annotated[str, typer.Option(help="Who or what holds the key.")],
     footprint_id: Annotated[str | None, typer.Option(help="Footprint scope.")] = None,
     round_id: Annotated[str | None, typer.Option(help="Round scope.")] = None,
@@ -102,5 +104,3 @@ def openapi(
 
 def main() -> None:
     cli()
-
-

@@ -22,7 +22,9 @@ def mint_key(server_secret: str) -> MintedKey:
     prefix = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
     salt = secrets.token_hex(16)
-    return MintedKey(f"{KEY_PREFIX}_{prefix}_{secret}", prefix, salt, _digest(server_secret, salt, secret))
+    return MintedKey(
+        f"{KEY_PREFIX}_{prefix}_{secret}", prefix, salt, _digest(server_secret, salt, secret)
+    )
 
 
 def split_key(key: str) -> tuple[str, str] | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -89,7 +89,7 @@ def _response(
     title: str,
     detail: str,
     errors: Sequence[FieldError] = (),
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
     **extra: Any,
 ) -> JSONResponse:
     body: dict[str, Any] = {
@@ -118,7 +118,9 @@ def _validation_errors(exc: RequestValidationError) -> list[FieldError]:
     errors = []
     for error in exc.errors():
         loc = list(error.get("loc", ()))
-        location = str(loc.pop(0)) if loc and loc[0] in {"body", "query", "path", "header"} else "body"
+        location = (
+            str(loc.pop(0)) if loc and loc[0] in {"body", "query", "path", "header"} else "body"
+        )
         errors.append(
             FieldError(
                 field=field_path(loc) or location,
@@ -144,7 +146,9 @@ def install(app: FastAPI) -> None:
     def _invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = _validation_errors(exc)
         fields = ", ".join(sorted({e.field for e in errors}))
-        return _response(422, "validation-error", ValidationFailed.title, f"Invalid: {fields}", errors)
+        return _response(
+            422, "validation-error", ValidationFailed.title, f"Invalid: {fields}", errors
+        )
 
     @app.exception_handler(InvalidInput)
     def _invalid_input(_: Request, exc: InvalidInput) -> JSONResponse:
@@ -167,15 +171,21 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StaleDataError)
     def _stale(_: Request, exc: StaleDataError) -> JSONResponse:
         return _response(
-            412, "precondition-failed", PreconditionFailed.title,
+            412,
+            "precondition-failed",
+            PreconditionFailed.title,
             "Another request changed this resource first; fetch it again and retry.",
         )
 
     @app.exception_handler(RecursionError)
     def _too_deep(_: Request, exc: RecursionError) -> JSONResponse:
-        return _response(400, "bad-request", BadRequest.title, "The JSON body is nested too deeply.")
+        return _response(
+            400, "bad-request", BadRequest.title, "The JSON body is nested too deeply."
+        )
 
     @app.exception_handler(StarletteHTTPException)
     def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
-        return _response(exc.status_code, slug, str(exc.detail), str(exc.detail), headers=exc.headers)
+        return _response(
+            exc.status_code, slug, str(exc.detail), str(exc.detail), headers=exc.headers
+        )

@@ -89,6 +89,8 @@ def findings_out(findings: Iterable[Finding], quality: Quality) -> FindingsOut:
         findings=[finding_out(f) for f in findings],
         quality=QualityOut(
             score=quality.score,
-            terms=[QualityTermOut(name=t.name, value=t.value, detail=t.detail) for t in quality.terms],
+            terms=[
+                QualityTermOut(name=t.name, value=t.value, detail=t.detail) for t in quality.terms
+            ],
         ),
     )

@@ -17,6 +17,14 @@ from app.tables import Base
 from tests.databases import backend, fresh_database
 
 SECRET = "test-secret"
+DATABASE_FIXTURES = {"database_url", "engine", "client"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that touches a database, so `-m db` reruns them on PostgreSQL."""
+    for item in items:
+        if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.db)
 
 
 @pytest.fixture(scope="session")
@@ -60,5 +68,3 @@ def _empty_tables(request: pytest.FixtureRequest) -> Iterator[None]:
     with Session(engine) as session, session.begin():
         for table in reversed(Base.metadata.sorted_tables):
             session.execute(delete(table))
-
-

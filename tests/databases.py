@@ -36,3 +36,19 @@ def fresh_database(tmp_dir: Path) -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def postgres_answers() -> bool:
+    try:
+        engine = create_engine(POSTGRES_ADMIN_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        engine.dispose()
+    except Exception:  # any failure to connect means "no server here"
+        return False
+    return True
+
+
+if __name__ == "__main__":
+    # `python -m tests.databases` exits 0 when the test PostgreSQL server answers.
+    raise SystemExit(0 if postgres_answers() else 1)

@@ -19,7 +19,9 @@ class Bids:
         self.principal = principal
 
     def get(self, bid_id: uuid.UUID) -> Bid | None:
-        return self.session.scalar(select(Bid).where(Bid.id == bid_id, visible_bids(self.principal)))
+        return self.session.scalar(
+            select(Bid).where(Bid.id == bid_id, visible_bids(self.principal))
+        )
 
     def page(
         self,

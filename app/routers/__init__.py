@@ -2,7 +2,16 @@
 
 from fastapi import FastAPI
 
-from app.routers import api_keys, bids, footprints, health, hypotheses, logic_models, organisations, rounds
+from app.routers import (
+    api_keys,
+    bids,
+    footprints,
+    health,
+    hypotheses,
+    logic_models,
+    organisations,
+    rounds,
+)
 
 
 def include_all(app: FastAPI) -> None:

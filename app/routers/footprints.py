@@ -15,7 +15,9 @@ router = APIRouter(prefix="/footprints", tags=["places"], responses=problem_resp
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=problem_responses(409))
-def create_footprint(data: FootprintCreate, session: SessionDep, principal: PrincipalDep) -> FootprintRead:
+def create_footprint(
+    data: FootprintCreate, session: SessionDep, principal: PrincipalDep
+) -> FootprintRead:
     principal.require_admin()
     footprints = Footprints(session)
     if footprints.by_code(data.code) is not None:

@@ -12,7 +12,9 @@ from app.schemas.common import Page
 from app.schemas.hypotheses import HypothesisCreate, HypothesisRead
 from app.services.bids import BidService
 
-router = APIRouter(prefix="/bids/{bid_id}/hypotheses", tags=["hypotheses"], responses=problem_responses())
+router = APIRouter(
+    prefix="/bids/{bid_id}/hypotheses", tags=["hypotheses"], responses=problem_responses()
+)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=problem_responses(409))

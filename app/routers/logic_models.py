@@ -13,7 +13,9 @@ from app.schemas.logic_models import FindingsOut, LogicModelIn
 from app.services.bids import BidService
 from app.services.preconditions import etag
 
-router = APIRouter(prefix="/bids/{bid_id}/logic-model", tags=["logic models"], responses=problem_responses())
+router = APIRouter(
+    prefix="/bids/{bid_id}/logic-model", tags=["logic models"], responses=problem_responses()
+)
 
 
 @router.get("")

@@ -21,15 +21,15 @@ def _clean_text(value: str) -> str:
 
 Text = Annotated[str, StringConstraints(max_length=10_000), AfterValidator(_clean_text)]
 Name = Annotated[
-    str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True), AfterValidator(_clean_text)
+    str,
+    StringConstraints(min_length=1, max_length=300, strip_whitespace=True),
+    AfterValidator(_clean_text),
 ]
 Code = Annotated[
     str,
     StringConstraints(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"),
 ]
-Key = Annotated[
-    str, StringConstraints(min_length=1, max_length=100), AfterValidator(_clean_text)
-]
+Key = Annotated[str, StringConstraints(min_length=1, max_length=100), AfterValidator(_clean_text)]
 Fraction = Annotated[float, Field(ge=0, le=1)]
 Money = Annotated[float, Field(ge=0, le=1e13)]
 FinancialYear = Annotated[int, Field(ge=1900, le=2500, description="Named by its starting year.")]

@@ -67,4 +67,3 @@ class HypothesisRead(Schema):
     monetisation: MonetisationIn | None
     additionality: AdditionalityIn | None
     created_at: dt.datetime
-

@@ -11,7 +11,6 @@ from pydantic import Field
 from app.schemas.common import Name, ReadSchema, Schema
 from bpv.lifecycle import RoundStatus
 
-
 ProgrammeAreas = list[Name]
 
 

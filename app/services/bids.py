@@ -60,7 +60,9 @@ class BidService:
             BidVersionRead(
                 **bid_read(bid, v).model_dump(),
                 logic_model=LogicModelIn.model_validate(v.logic_model),
-                hypotheses=[hypothesis_read(bid, v, h) for h in hypotheses if h.bid_version_id == v.id],
+                hypotheses=[
+                    hypothesis_read(bid, v, h) for h in hypotheses if h.bid_version_id == v.id
+                ],
             )
             for v in versions
         ]

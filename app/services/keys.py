@@ -46,5 +46,14 @@ def issue_key(
 def _fields(row: ApiKey) -> dict[str, object]:
     return {
         name: getattr(row, name)
-        for name in ("id", "role", "name", "footprint_id", "round_id", "prefix", "created_at", "revoked_at")
+        for name in (
+            "id",
+            "role",
+            "name",
+            "footprint_id",
+            "round_id",
+            "prefix",
+            "created_at",
+            "revoked_at",
+        )
     }

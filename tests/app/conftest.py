@@ -66,10 +66,19 @@ def good_logic_model() -> dict[str, Any]:
             {"key": "funding", "kind": "input", "label": "Transformation funding"},
             {"key": "hire", "kind": "activity", "label": "Recruit diabetes nurses"},
             {"key": "clinics", "kind": "output", "label": "Nurse-led clinics run"},
-            {"key": "control", "kind": "outcome", "term": "short", "label": "Better HbA1c control",
-             "indicators": [{"name": "HbA1c", "unit": "mmol/mol", "direction": "decrease"}]},
-            {"key": "admissions", "kind": "impact", "label": "Fewer admissions",
-             "indicators": [indicator]},
+            {
+                "key": "control",
+                "kind": "outcome",
+                "term": "short",
+                "label": "Better HbA1c control",
+                "indicators": [{"name": "HbA1c", "unit": "mmol/mol", "direction": "decrease"}],
+            },
+            {
+                "key": "admissions",
+                "kind": "impact",
+                "label": "Fewer admissions",
+                "indicators": [indicator],
+            },
         ],
         "edges": [
             edge("funding", "hire"),
@@ -83,14 +92,26 @@ def good_logic_model() -> dict[str, Any]:
 def hypothesis_body(**overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "edge": {"source": "control", "target": "admissions"},
-        "indicator": {"name": "Emergency admissions", "unit": "admissions", "direction": "decrease"},
+        "indicator": {
+            "name": "Emergency admissions",
+            "unit": "admissions",
+            "direction": "decrease",
+        },
         "baseline": {"value": 1200, "date": "2017-04-01"},
-        "trajectory": [{"date": "2018-03-31", "value": 1100}, {"date": "2019-03-31", "value": 1000}],
+        "trajectory": [
+            {"date": "2018-03-31", "value": 1100},
+            {"date": "2019-03-31", "value": 1000},
+        ],
         "rationale": "Better glycaemic control prevents crises that end in admission.",
         "evidence": {"source": "Cochrane review CD012345", "grade": "moderate"},
         "confidence": 0.7,
         "monetisation": {"value_per_unit": 1650, "benefit_type": "cash_releasing"},
-        "additionality": {"deadweight": 0.1, "displacement": 0, "attribution": 0.2, "drop_off": 0.1},
+        "additionality": {
+            "deadweight": 0.1,
+            "displacement": 0,
+            "attribution": 0.2,
+            "drop_off": 0.1,
+        },
     }
     body.update(overrides)
     return body
@@ -112,7 +133,11 @@ class World:
     integration: Caller
 
     def draft_bid(self, caller: Caller | None = None, **fields: Any) -> dict[str, Any]:
-        body = {"round_id": self.round["id"], "title": "Diabetes nurses", "programme_area": "diabetes"}
+        body = {
+            "round_id": self.round["id"],
+            "title": "Diabetes nurses",
+            "programme_area": "diabetes",
+        }
         body.update(fields)
         return (caller or self.office).created("/v1/bids", body)
 
@@ -140,16 +165,21 @@ def _key(admin: Caller, role: str, **scope: str) -> Caller:
 @pytest.fixture
 def world(admin: Caller) -> World:
     footprint = admin.created(
-        "/v1/footprints", {"code": "QWE", "name": "South Yorkshire and Bassetlaw", "population": 1_500_000}
+        "/v1/footprints",
+        {"code": "QWE", "name": "South Yorkshire and Bassetlaw", "population": 1_500_000},
     )
     other = admin.created(
         "/v1/footprints", {"code": "QHM", "name": "Cumbria and North East", "population": 3_000_000}
     )
     areas = ["diabetes", "mental health", "cancer"]
-    round_ = admin.created("/v1/rounds", {"name": "Transformation 2017/18", "programme_areas": areas})
+    round_ = admin.created(
+        "/v1/rounds", {"name": "Transformation 2017/18", "programme_areas": areas}
+    )
     other_round = admin.created("/v1/rounds", {"name": "Other round", "programme_areas": areas})
     for r in (round_, other_round):
-        opened = admin.patch(f"/v1/rounds/{r['id']}", json={"status": "open"}, headers={"If-Match": "*"})
+        opened = admin.patch(
+            f"/v1/rounds/{r['id']}", json={"status": "open"}, headers={"If-Match": "*"}
+        )
         assert opened.status_code == 200, opened.text
     return World(
         admin=admin,

@@ -1,0 +1,23 @@
+# Production image. Migrations run as their own step before serving:
+#   docker run --rm -e BPV_DATABASE_URL=... bpv migrate
+#   docker run -p 8000:8000 -e BPV_DATABASE_URL=... -e BPV_SECRET_KEY=... bpv serve --host 0.0.0.0
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+RUN useradd --create-home --uid 10001 bpv
+WORKDIR /srv/bpv
+
+COPY pyproject.toml README.md alembic.ini ./
+COPY app ./app
+COPY bpv ./bpv
+COPY migrations ./migrations
+RUN pip install . && mkdir -p var && chown bpv:bpv var
+
+USER bpv
+EXPOSE 8000
+ENTRYPOINT ["bpv"]
+CMD ["serve", "--host", "0.0.0.0", "--port", "8000"]

@@ -1,0 +1,48 @@
+# The two commands: `make run` and `make test`. Everything else they need, they set up.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
+
+.PHONY: run test lint pytest pytest-postgres openapi bench clean
+
+$(INSTALLED): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	rm -f $(VENV)/.installed-* && touch $@
+
+run: $(INSTALLED)
+	$(BIN)/bpv migrate
+	$(BIN)/bpv demo
+	$(BIN)/bpv serve
+
+test: $(INSTALLED) lint pytest pytest-postgres
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+pytest: $(INSTALLED)
+	$(BIN)/pytest -q -p no:cacheprovider
+
+# The database tests again on PostgreSQL, each run in a database of its own. When
+# BPV_REQUIRE_POSTGRES is set (CI), a server that does not answer fails the run.
+pytest-postgres: $(INSTALLED)
+	@if $(BIN)/python -m tests.databases; then \
+		BPV_TEST_DATABASE=postgresql $(BIN)/pytest -q -p no:cacheprovider -m db; \
+	elif [ -n "$$BPV_REQUIRE_POSTGRES" ]; then \
+		echo "PostgreSQL did not answer at 127.0.0.1:5432 and BPV_REQUIRE_POSTGRES is set"; exit 1; \
+	else \
+		echo "PostgreSQL did not answer at 127.0.0.1:5432: database tests ran on SQLite only"; \
+	fi
+
+openapi: $(INSTALLED)
+	$(BIN)/bpv openapi --output openapi/openapi.json
+
+bench: $(INSTALLED)
+	$(BIN)/python benchmarks/bench_logic_model.py
+	$(BIN)/python benchmarks/bench_appraisal.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
