@@ -8,7 +8,6 @@ from alembic import command
 from alembic.config import Config
 
 
-
 def project_root() -> Path:
     """The folder holding `migrations/`: the checkout, or the working directory of an image."""
     for candidate in (Path(__file__).resolve().parent.parent, Path.cwd()):

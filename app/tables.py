@@ -11,12 +11,14 @@ from sqlalchemy import (
     BigInteger,
     Column,
     DateTime,
+    Dialect,
     ForeignKey,
     Integer,
     MetaData,
     String,
     Table,
     Text,
+    TypeDecorator,
     UniqueConstraint,
     Uuid,
 )
@@ -36,12 +38,33 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """A timestamp that is always timezone-aware UTC, also on SQLite (which keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("timestamps must be timezone-aware")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: Dialect
+    ) -> dt.datetime | None:
+        if value is None or value.tzinfo is not None:
+            return value
+        return value.replace(tzinfo=dt.UTC)
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {  # noqa: RUF012 - SQLAlchemy reads this class attribute
         dict[str, Any]: JSON,
         list[Any]: JSON,
-        dt.datetime: DateTime(timezone=True),
+        dt.datetime: UtcDateTime,
     }
 
 
@@ -73,7 +96,7 @@ class Footprint(Versioned, Base):
     __tablename__ = "footprints"
 
     code: Mapped[str] = mapped_column(String(32), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(300))
     population: Mapped[int] = mapped_column(BigInteger)
 
 
@@ -81,7 +104,7 @@ class Organisation(Versioned, Base):
     __tablename__ = "organisations"
 
     code: Mapped[str] = mapped_column(String(32), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(300))
     kind: Mapped[str] = mapped_column(String(40))
     footprints: Mapped[list[Footprint]] = relationship(
         secondary=organisation_footprints, lazy="selectin", order_by=Footprint.code
@@ -91,7 +114,7 @@ class Organisation(Versioned, Base):
 class Round(Versioned, Base):
     __tablename__ = "rounds"
 
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(300))
     status: Mapped[str] = mapped_column(String(20), index=True)
     programme_areas: Mapped[list[Any]]
     # Envelope, criteria, appraisal settings and timeline are stored as documents: they are
@@ -109,7 +132,7 @@ class ApiKey(Created, Base):
     salt: Mapped[str] = mapped_column(String(64))
     digest: Mapped[str] = mapped_column(String(128))
     role: Mapped[str] = mapped_column(String(20))
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(300))
     footprint_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("footprints.id", ondelete="CASCADE"), index=True
     )
@@ -142,7 +165,7 @@ class BidVersion(Versioned, Base):
     bid_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("bids.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(300))
-    programme_area: Mapped[str] = mapped_column(String(100))
+    programme_area: Mapped[str] = mapped_column(String(300))
     lead_organisation_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organisations.id"))
     intervention: Mapped[str | None] = mapped_column(Text)
     content: Mapped[dict[str, Any]]
@@ -158,5 +181,5 @@ class Hypothesis(Created, Base):
         ForeignKey("bid_versions.id", ondelete="CASCADE"), index=True
     )
     ordinal: Mapped[int] = mapped_column(Integer)
-    indicator_name: Mapped[str] = mapped_column(String(200), index=True)
+    indicator_name: Mapped[str] = mapped_column(String(300), index=True)
     body: Mapped[dict[str, Any]]

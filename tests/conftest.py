@@ -61,10 +61,11 @@ def client(settings: Settings) -> Iterator[TestClient]:
 @pytest.fixture(autouse=True)
 def _empty_tables(request: pytest.FixtureRequest) -> Iterator[None]:
     """Each database test starts from empty tables (the schema stays, built by migrations)."""
-    yield
-    if "engine" not in request.fixturenames and "client" not in request.fixturenames:
+    if not DATABASE_FIXTURES & set(request.fixturenames):
+        yield
         return
     engine: Engine = request.getfixturevalue("engine")
+    yield
     with Session(engine) as session, session.begin():
         for table in reversed(Base.metadata.sorted_tables):
             session.execute(delete(table))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Generic, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, StringConstraints
 
 
 def _clean_text(value: str) -> str:
@@ -30,10 +30,14 @@ Code = Annotated[
     StringConstraints(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"),
 ]
 Key = Annotated[str, StringConstraints(min_length=1, max_length=100), AfterValidator(_clean_text)]
-Fraction = Annotated[float, Field(ge=0, le=1)]
-Money = Annotated[float, Field(ge=0, le=1e13)]
-FinancialYear = Annotated[int, Field(ge=1900, le=2500, description="Named by its starting year.")]
-Population = Annotated[int, Field(ge=0, le=10_000_000_000)]
+# Numbers are strict: JSON `true` or `"12"` is not a number, whatever Python would coerce.
+Number = Annotated[float, Strict()]
+Fraction = Annotated[float, Strict(), Field(ge=0, le=1)]
+Money = Annotated[float, Strict(), Field(ge=0, le=1e13)]
+FinancialYear = Annotated[
+    int, Strict(), Field(ge=1900, le=2500, description="Named by its starting year.")
+]
+Population = Annotated[int, Strict(), Field(ge=0, le=10_000_000_000)]
 
 
 class Schema(BaseModel):

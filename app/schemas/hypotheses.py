@@ -7,7 +7,7 @@ import uuid
 
 from pydantic import Field
 
-from app.schemas.common import Fraction, Key, Schema, Text
+from app.schemas.common import Fraction, Key, Number, Schema, Text
 from app.schemas.logic_models import EdgeRefOut, EvidenceIn, IndicatorIn
 from bpv.hypotheses import BenefitType
 
@@ -18,17 +18,17 @@ class EdgeRefIn(Schema):
 
 
 class BaselineIn(Schema):
-    value: float = Field(ge=-1e15, le=1e15)
+    value: Number = Field(ge=-1e15, le=1e15)
     date: dt.date
 
 
 class TrajectoryPointIn(Schema):
     date: dt.date
-    value: float = Field(ge=-1e15, le=1e15)
+    value: Number = Field(ge=-1e15, le=1e15)
 
 
 class MonetisationIn(Schema):
-    value_per_unit: float = Field(ge=-1e12, le=1e12)
+    value_per_unit: Number = Field(ge=-1e12, le=1e12)
     benefit_type: BenefitType
 
 
