@@ -12,6 +12,7 @@ from app.db import make_engine, make_sessionmaker
 from app.migrate import upgrade
 from app.schemas.keys import Role
 from app.settings import get_settings
+from bpv.errors import InvalidInput
 
 cli = typer.Typer(help="Best Possible Value appraisal service.", no_args_is_help=True)
 keys_cli = typer.Typer(help="API keys.", no_args_is_help=True)
@@ -79,9 +80,12 @@ def create_key(
                 settings.secret_key.get_secret_value(),
                 role,
                 name,
-                uuid.UUID(footprint_id) if footprint_id else None,
-                uuid.UUID(round_id) if round_id else None,
+                _uuid(footprint_id, "--footprint-id"),
+                _uuid(round_id, "--round-id"),
             )
+    except InvalidInput as error:
+        typer.echo(f"error: {error.field}: {error.message}", err=True)
+        raise typer.Exit(2) from None
     finally:
         engine.dispose()
     typer.echo(f"Created {created.role} key {created.name!r} (id {created.id}). Keep it safe:")
@@ -100,6 +104,15 @@ def openapi(
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(render_openapi())
     typer.echo(f"wrote {output}")
+
+
+def _uuid(value: str | None, option: str) -> uuid.UUID | None:
+    if value is None:
+        return None
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not an id", param_hint=option) from None
 
 
 def main() -> None:

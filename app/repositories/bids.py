@@ -18,10 +18,13 @@ class Bids:
         self.session = session
         self.principal = principal
 
-    def get(self, bid_id: uuid.UUID) -> Bid | None:
-        return self.session.scalar(
-            select(Bid).where(Bid.id == bid_id, visible_bids(self.principal))
-        )
+    def get(self, bid_id: uuid.UUID, *, for_update: bool = False) -> Bid | None:
+        """The bid if the caller may see it; `for_update` locks its row until the transaction ends
+        (PostgreSQL), so writers to one bid queue up instead of racing."""
+        stmt = select(Bid).where(Bid.id == bid_id, visible_bids(self.principal))
+        if for_update:
+            stmt = stmt.with_for_update().execution_options(populate_existing=True)
+        return self.session.scalar(stmt)
 
     def page(
         self,

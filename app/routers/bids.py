@@ -68,7 +68,7 @@ def update_bid(
     if_match: IfMatch = None,
 ) -> BidRead:
     service = BidService(session, principal)
-    bid = service.update(service.get(bid_id), data, if_match)
+    bid = service.update(service.get(bid_id, for_update=True), data, if_match)
     return _answer(service, bid, response)
 
 
@@ -81,7 +81,9 @@ def submit_bid(
     if_match: IfMatch = None,
 ) -> BidRead:
     service = BidService(session, principal)
-    return _answer(service, service.submit(service.get(bid_id), if_match), response)
+    return _answer(
+        service, service.submit(service.get(bid_id, for_update=True), if_match), response
+    )
 
 
 @router.post("/{bid_id}/withdraw", responses=problem_responses(409, 412))
@@ -93,7 +95,9 @@ def withdraw_bid(
     if_match: IfMatch = None,
 ) -> BidRead:
     service = BidService(session, principal)
-    return _answer(service, service.withdraw(service.get(bid_id), if_match), response)
+    return _answer(
+        service, service.withdraw(service.get(bid_id, for_update=True), if_match), response
+    )
 
 
 @router.post("/{bid_id}/revise", responses=problem_responses(409, 412))
@@ -105,7 +109,9 @@ def revise_bid(
     if_match: IfMatch = None,
 ) -> BidRead:
     service = BidService(session, principal)
-    return _answer(service, service.revise(service.get(bid_id), if_match), response)
+    return _answer(
+        service, service.revise(service.get(bid_id, for_update=True), if_match), response
+    )
 
 
 @router.get("/{bid_id}/versions")

@@ -22,7 +22,7 @@ def create_hypothesis(
     bid_id: uuid.UUID, data: HypothesisCreate, session: SessionDep, principal: PrincipalDep
 ) -> HypothesisRead:
     service = BidService(session, principal)
-    return service.add_hypothesis(service.get(bid_id), data)
+    return service.add_hypothesis(service.get(bid_id, for_update=True), data)
 
 
 @router.get("")

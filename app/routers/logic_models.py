@@ -39,7 +39,7 @@ def put_logic_model(
 ) -> LogicModelIn:
     """Replace the draft's logic model. Send If-Match with the bid's ETag."""
     service = BidService(session, principal)
-    bid = service.put_logic_model(service.get(bid_id), model, if_match)
+    bid = service.put_logic_model(service.get(bid_id, for_update=True), model, if_match)
     response.headers["ETag"] = etag(bid.version)
     return model
 

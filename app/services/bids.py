@@ -40,8 +40,8 @@ class BidService:
 
     # Reading
 
-    def get(self, bid_id: uuid.UUID) -> Bid:
-        bid = self.bids.get(bid_id)
+    def get(self, bid_id: uuid.UUID, *, for_update: bool = False) -> Bid:
+        bid = self.bids.get(bid_id, for_update=for_update)
         if bid is None:
             raise NotFound(f"No bid {bid_id}.")
         return bid
