@@ -1,0 +1,82 @@
+"""Investment appraisal to the Green Book: discounting, measures, optimism bias, uncertainty.
+
+Start with `appraise(costs, benefits, AppraisalSettings(base_year=2017))`.
+"""
+
+from bpv.appraisal.additionality import additionality_factor, persistence_factors
+from bpv.appraisal.benefits import (
+    HypothesisBenefitFlow,
+    HypothesisBenefits,
+    benefit_lines_from_hypotheses,
+    benefits_from_hypothesis,
+    financial_year,
+)
+from bpv.appraisal.discounting import MAX_HORIZON, DiscountSchedule, ScheduleKind
+from bpv.appraisal.distributions import Distribution, Normal, Pert, Triangular, Uniform
+from bpv.appraisal.engine import (
+    DEFAULT_VALUE_PER_QALY,
+    METHOD_VERSION,
+    Appraisal,
+    AppraisalSettings,
+    DiscountFactor,
+    LineAppraisal,
+    YearRow,
+    appraise,
+)
+from bpv.appraisal.lines import BenefitLine, CostKind, CostLine, Flow, LineRole, flows_of
+from bpv.appraisal.measures import Irr, IrrStatus, Measures, internal_rate_of_return
+from bpv.appraisal.optimism_bias import OptimismBias, RiskArea
+from bpv.appraisal.uncertainty import (
+    DEFAULT_SAMPLES,
+    MAX_SAMPLES,
+    MonteCarloResult,
+    MonteCarloSettings,
+    Summary,
+    SwitchingValue,
+    TornadoBar,
+)
+
+__all__ = [
+    "DEFAULT_SAMPLES",
+    "DEFAULT_VALUE_PER_QALY",
+    "MAX_HORIZON",
+    "MAX_SAMPLES",
+    "METHOD_VERSION",
+    "Appraisal",
+    "AppraisalSettings",
+    "BenefitLine",
+    "CostKind",
+    "CostLine",
+    "DiscountFactor",
+    "DiscountSchedule",
+    "Distribution",
+    "Flow",
+    "HypothesisBenefitFlow",
+    "HypothesisBenefits",
+    "Irr",
+    "IrrStatus",
+    "LineAppraisal",
+    "LineRole",
+    "Measures",
+    "MonteCarloResult",
+    "MonteCarloSettings",
+    "Normal",
+    "OptimismBias",
+    "Pert",
+    "RiskArea",
+    "ScheduleKind",
+    "Summary",
+    "SwitchingValue",
+    "TornadoBar",
+    "Triangular",
+    "Uniform",
+    "YearRow",
+    "additionality_factor",
+    "appraise",
+    "benefit_lines_from_hypotheses",
+    "benefits_from_hypothesis",
+    "financial_year",
+    "flows_of",
+    "internal_rate_of_return",
+    "persistence_factors",
+]

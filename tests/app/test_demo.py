@@ -1,0 +1,124 @@
+"""The demo data set: realistic and valid; reloading keeps its rows and only rotates its keys."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from app.auth import Principal
+from app.demo import load_demo
+from app.repositories.keys import ApiKeys
+from app.schemas.keys import Role
+from app.services.bids import BidService
+from app.tables import ApiKey, Base, Footprint, Organisation, Round
+from bpv.lifecycle import BidStatus
+from bpv.logic_model import Severity
+from tests.conftest import SECRET
+
+PROGRAMME_AREAS = [
+    "cancer",
+    "diabetes",
+    "learning disabilities",
+    "mental health",
+    "primary care",
+    "urgent care",
+]
+
+
+def load(engine: Engine) -> dict[str, str]:
+    with Session(engine) as session, session.begin():
+        return dict(load_demo(session, SECRET))
+
+
+def row_counts(engine: Engine) -> dict[str, int]:
+    """Rows in every table but the keys, which each load rotates."""
+    with Session(engine) as session:
+        return {
+            table.name: session.scalar(select(func.count()).select_from(table)) or 0
+            for table in Base.metadata.sorted_tables
+            if table.name != ApiKey.__tablename__
+        }
+
+
+def bearer(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+def test_the_demo_has_overlapping_places_and_one_open_round(engine: Engine) -> None:
+    load(engine)
+
+    with Session(engine) as session:
+        footprints = session.scalars(select(Footprint)).all()
+        organisations = session.scalars(select(Organisation)).all()
+        rounds = session.scalars(select(Round)).all()
+
+        assert len(footprints) >= 3
+        assert any(len(o.footprints) >= 2 for o in organisations)
+        assert [r.status for r in rounds] == ["open"]
+        assert sorted(rounds[0].programme_areas) == PROGRAMME_AREAS
+
+
+def test_the_demo_bids_cover_every_programme_area_and_one_has_a_gap(engine: Engine) -> None:
+    load(engine)
+
+    with Session(engine) as session:
+        service = BidService(session, Principal(uuid.uuid4(), Role.ADMIN))
+        bids, total = service.bids.page(100, 0)
+        versions = [service.current(bid) for bid in bids]
+        hypotheses = [len(service.hypotheses(bid)) for bid in bids]
+        findings = [service.findings(bid)[0] for bid in bids]
+        statuses = [BidStatus(bid.status) for bid in bids]
+
+    assert total == 6
+    assert sorted(v.programme_area for v in versions) == PROGRAMME_AREAS
+    assert all(10 <= len(v.logic_model["nodes"]) <= 40 for v in versions)
+    assert all(3 <= n <= 8 for n in hypotheses)
+    gaps = [found for found in findings if any(f.code == "off_path_node" for f in found)]
+    assert len(gaps) == 1
+    submitted = [
+        found for found, s in zip(findings, statuses, strict=True) if s is BidStatus.SUBMITTED
+    ]
+    assert len(submitted) > statuses.count(BidStatus.DRAFT) >= 1
+    assert not any(f.severity is Severity.ERROR for found in submitted for f in found)
+
+
+def test_loading_again_changes_nothing_but_the_keys(engine: Engine, client: TestClient) -> None:
+    first = load(engine)
+    before = row_counts(engine)
+
+    second = load(engine)
+
+    assert row_counts(engine) == before
+    assert first.keys() == second.keys()
+    assert all(name.startswith("demo ") for name in second)
+    with Session(engine) as session:
+        active = Counter(key.name for key in ApiKeys(session).active_named("demo "))
+    assert active == Counter(second.keys())
+    for name in second:
+        assert client.get("/v1/footprints", headers=bearer(first[name])).status_code == 401, name
+        assert client.get("/v1/footprints", headers=bearer(second[name])).status_code == 200, name
+
+
+def test_each_demo_key_sees_what_its_role_and_scope_allow(
+    engine: Engine, client: TestClient
+) -> None:
+    keys = load(engine)
+
+    def bids(name: str) -> list[dict[str, object]]:
+        response = client.get("/v1/bids", headers=bearer(keys[name]))
+        assert response.status_code == 200, response.text
+        items: list[dict[str, object]] = response.json()["items"]
+        return items
+
+    assert len(bids("demo admin")) == 6
+    office = bids("demo programme office QF7")
+    assert len(office) == 2
+    assert len({bid["footprint_id"] for bid in office}) == 1
+    assessed = bids("demo assessor")
+    assert assessed
+    assert {bid["status"] for bid in assessed} == {"submitted"}
+    assert bids("demo integration QF7") == []
