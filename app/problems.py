@@ -47,23 +47,59 @@ class ProblemError(Exception):
         self.extra = extra
 
 
-def _problem(status: int, slug: str, title: str) -> type[ProblemError]:
-    return type(
-        "".join(part.capitalize() for part in slug.split("-")),
-        (ProblemError,),
-        {"status": status, "slug": slug, "title": title},
-    )
+class BadRequest(ProblemError):
+    status = 400
+    slug = "bad-request"
+    title = "Bad request"
 
 
-BadRequest = _problem(400, "bad-request", "Bad request")
-Unauthorized = _problem(401, "unauthorized", "Missing or invalid API key")
-Forbidden = _problem(403, "forbidden", "Not allowed for this role")
-NotFound = _problem(404, "not-found", "Not found")
-Conflict = _problem(409, "conflict", "Conflicts with the resource's current state")
-PreconditionFailed = _problem(412, "precondition-failed", "The resource has changed")
-PayloadTooLarge = _problem(413, "payload-too-large", "Request body too large")
-ValidationFailed = _problem(422, "validation-error", "The request is not valid")
-PreconditionRequired = _problem(428, "precondition-required", "If-Match header required")
+class Unauthorized(ProblemError):
+    status = 401
+    slug = "unauthorized"
+    title = "Missing or invalid API key"
+
+
+class Forbidden(ProblemError):
+    status = 403
+    slug = "forbidden"
+    title = "Not allowed for this role"
+
+
+class NotFound(ProblemError):
+    status = 404
+    slug = "not-found"
+    title = "Not found"
+
+
+class Conflict(ProblemError):
+    status = 409
+    slug = "conflict"
+    title = "Conflicts with the resource's current state"
+
+
+class PreconditionFailed(ProblemError):
+    status = 412
+    slug = "precondition-failed"
+    title = "The resource has changed"
+
+
+class PayloadTooLarge(ProblemError):
+    status = 413
+    slug = "payload-too-large"
+    title = "Request body too large"
+
+
+class ValidationFailed(ProblemError):
+    status = 422
+    slug = "validation-error"
+    title = "The request is not valid"
+
+
+class PreconditionRequired(ProblemError):
+    status = 428
+    slug = "precondition-required"
+    title = "If-Match header required"
+
 
 # Statuses documented on every operation, so clients (and the fuzzing) know what to expect.
 COMMON_ERROR_STATUSES = (400, 401, 403, 404, 413, 422)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, create_engine, inspect
 
 from app.migrate import alembic_config
 from app.tables import Base
+from tests.databases import fresh_database
 
 
 def test_the_migration_chain_is_linear() -> None:
@@ -35,3 +40,22 @@ def test_the_migrated_database_has_every_table(engine: Engine) -> None:
 
     assert set(Base.metadata.tables) <= tables
     assert "alembic_version" in tables
+
+
+@pytest.mark.db
+def test_every_migration_downgrades_and_upgrades_again(tmp_path: Path) -> None:
+    with fresh_database(tmp_path) as url:
+        config = alembic_config(url)
+        command.upgrade(config, "head")
+        command.downgrade(config, "base")
+        engine = create_engine(url)
+        try:
+            assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+        finally:
+            engine.dispose()
+        command.upgrade(config, "head")
+        engine = create_engine(url)
+        try:
+            assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
+        finally:
+            engine.dispose()
