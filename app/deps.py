@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.auth import Principal, authenticate
 from app.schemas.common import Page
+from app.services.idempotency import Idempotency
 from app.settings import Settings
 
 T = TypeVar("T")
@@ -58,3 +59,25 @@ class PageParams:
 
 PageDep = Annotated[PageParams, Depends()]
 IfMatch = Annotated[str | None, Header(alias="If-Match", description="ETag from a GET.")]
+
+
+async def get_idempotency(
+    request: Request,
+    session: SessionDep,
+    principal: PrincipalDep,
+    key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            min_length=1,
+            max_length=200,
+            pattern=r"^[\x21-\x7e]+$",
+            description="Retries with the same key get the first response and store nothing new.",
+        ),
+    ] = None,
+) -> Idempotency:
+    body = await request.body()
+    return Idempotency(session, principal, key, request.method, request.url.path, body)
+
+
+IdempotencyDep = Annotated[Idempotency, Depends(get_idempotency)]

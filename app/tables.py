@@ -183,3 +183,18 @@ class Hypothesis(Created, Base):
     ordinal: Mapped[int] = mapped_column(Integer)
     indicator_name: Mapped[str] = mapped_column(String(300), index=True)
     body: Mapped[dict[str, Any]]
+
+
+class IdempotencyRecord(Created, Base):
+    """The response a POST gave for a client's Idempotency-Key, replayed when it retries."""
+
+    __tablename__ = "idempotency_records"
+    __table_args__ = (UniqueConstraint("api_key_id", "idempotency_key"),)
+
+    api_key_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("api_keys.id", ondelete="CASCADE"))
+    idempotency_key: Mapped[str] = mapped_column(String(200))
+    method: Mapped[str] = mapped_column(String(10))
+    path: Mapped[str] = mapped_column(String(500))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    response: Mapped[dict[str, Any] | None]

@@ -6,8 +6,9 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
+from fastapi.responses import JSONResponse
 
-from app.deps import IfMatch, PageDep, PrincipalDep, SessionDep
+from app.deps import IdempotencyDep, IfMatch, PageDep, PrincipalDep, SessionDep
 from app.problems import problem_responses
 from app.schemas.bids import BidCreate, BidRead, BidUpdate, BidVersionRead
 from app.schemas.common import Page
@@ -24,14 +25,27 @@ def _answer(service: BidService, bid: Bid, response: Response) -> BidRead:
     return service.read(bid)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses=problem_responses(409))
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=BidRead,
+    responses=problem_responses(409),
+)
 def create_bid(
-    data: BidCreate, session: SessionDep, principal: PrincipalDep, response: Response
-) -> BidRead:
+    data: BidCreate,
+    session: SessionDep,
+    principal: PrincipalDep,
+    response: Response,
+    idempotency: IdempotencyDep,
+) -> BidRead | JSONResponse:
+    if replayed := idempotency.replay():
+        return replayed
     service = BidService(session, principal)
     bid = service.create(data)
     response.headers["Location"] = f"/v1/bids/{bid.id}"
-    return _answer(service, bid, response)
+    created = _answer(service, bid, response)
+    idempotency.record(status.HTTP_201_CREATED, created)
+    return created
 
 
 @router.get("")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, status
+from fastapi.responses import JSONResponse
 
-from app.deps import PageDep, PrincipalDep, SessionDep
+from app.deps import IdempotencyDep, PageDep, PrincipalDep, SessionDep
 from app.problems import Conflict, problem_responses
 from app.repositories.places import Footprints
 from app.schemas.common import Page
@@ -14,15 +15,24 @@ from app.tables import Footprint
 router = APIRouter(prefix="/footprints", tags=["places"], responses=problem_responses())
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses=problem_responses(409))
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=FootprintRead,
+    responses=problem_responses(409),
+)
 def create_footprint(
-    data: FootprintCreate, session: SessionDep, principal: PrincipalDep
-) -> FootprintRead:
+    data: FootprintCreate, session: SessionDep, principal: PrincipalDep, idempotency: IdempotencyDep
+) -> FootprintRead | JSONResponse:
     principal.require_admin()
+    if replayed := idempotency.replay():
+        return replayed
     footprints = Footprints(session)
     if footprints.by_code(data.code) is not None:
         raise Conflict(f"Footprint code {data.code!r} is taken.")
-    return FootprintRead.model_validate(footprints.add(Footprint(**data.model_dump())))
+    created = FootprintRead.model_validate(footprints.add(Footprint(**data.model_dump())))
+    idempotency.record(status.HTTP_201_CREATED, created)
+    return created
 
 
 @router.get("")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 
 from fastapi import APIRouter, status
+from fastapi.responses import JSONResponse
 
-from app.deps import PageDep, PrincipalDep, SessionDep
+from app.deps import IdempotencyDep, PageDep, PrincipalDep, SessionDep
 from app.problems import problem_responses
 from app.schemas.common import Page
 from app.schemas.hypotheses import HypothesisCreate, HypothesisRead
@@ -17,12 +18,25 @@ router = APIRouter(
 )
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses=problem_responses(409))
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=HypothesisRead,
+    responses=problem_responses(409),
+)
 def create_hypothesis(
-    bid_id: uuid.UUID, data: HypothesisCreate, session: SessionDep, principal: PrincipalDep
-) -> HypothesisRead:
+    bid_id: uuid.UUID,
+    data: HypothesisCreate,
+    session: SessionDep,
+    principal: PrincipalDep,
+    idempotency: IdempotencyDep,
+) -> HypothesisRead | JSONResponse:
+    if replayed := idempotency.replay():
+        return replayed
     service = BidService(session, principal)
-    return service.add_hypothesis(service.get(bid_id, for_update=True), data)
+    created = service.add_hypothesis(service.get(bid_id, for_update=True), data)
+    idempotency.record(status.HTTP_201_CREATED, created)
+    return created
 
 
 @router.get("")

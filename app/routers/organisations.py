@@ -6,8 +6,9 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
+from fastapi.responses import JSONResponse
 
-from app.deps import PageDep, PrincipalDep, SessionDep
+from app.deps import IdempotencyDep, PageDep, PrincipalDep, SessionDep
 from app.problems import Conflict, problem_responses
 from app.repositories.places import Footprints, Organisations
 from app.schemas.common import Page
@@ -29,11 +30,21 @@ def _read(row: Organisation) -> OrganisationRead:
     )
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses=problem_responses(409))
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=OrganisationRead,
+    responses=problem_responses(409),
+)
 def create_organisation(
-    data: OrganisationCreate, session: SessionDep, principal: PrincipalDep
-) -> OrganisationRead:
+    data: OrganisationCreate,
+    session: SessionDep,
+    principal: PrincipalDep,
+    idempotency: IdempotencyDep,
+) -> OrganisationRead | JSONResponse:
     principal.require_admin()
+    if replayed := idempotency.replay():
+        return replayed
     organisations = Organisations(session)
     if organisations.by_code(data.code) is not None:
         raise Conflict(f"Organisation code {data.code!r} is taken.")
@@ -44,7 +55,9 @@ def create_organisation(
         if footprint_id not in found:
             raise InvalidInput(f"No footprint {footprint_id}.", f"footprint_ids[{i}]")
     row = Organisation(code=data.code, name=data.name, kind=data.kind, footprints=footprints)
-    return _read(organisations.add(row))
+    created = _read(organisations.add(row))
+    idempotency.record(status.HTTP_201_CREATED, created)
+    return created
 
 
 @router.get("")
