@@ -23,6 +23,7 @@ from app.schemas.places import FootprintCreate, OrganisationCreate
 from app.schemas.rounds import RoundCreate
 from app.services.bids import BidService
 from app.services.keys import issue_key
+from app.services.rounds import new_round
 from app.tables import Footprint, Organisation, Round, utcnow
 from bpv.lifecycle import RoundStatus, round_moved
 
@@ -88,7 +89,7 @@ def _round(session: Session, loader: Principal, data: RoundCreate) -> Round:
     existing = next((r for r in _every(rounds.page) if r.name == data.name), None)
     if existing is not None:
         return existing
-    round_ = rounds.add(Round(status=RoundStatus.DRAFT, **data.model_dump()))
+    round_ = rounds.add(new_round(data))
     round_.status = round_moved(RoundStatus.DRAFT, RoundStatus.OPEN)
     session.flush()
     return round_

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from app.schemas.appraisals import RoundMonteCarlo, RoundSettings, Triangular
 from app.schemas.bids import CostKind, CostLine, Level, Risk
 from app.schemas.common import YearAmount
 from app.schemas.hypotheses import (
@@ -118,7 +119,28 @@ PROGRAMME_AREAS = (
     "primary care",
 )
 
-ROUND = RoundCreate(name="Transformation Fund 2017/18", programme_areas=list(PROGRAMME_AREAS))
+ROUND = RoundCreate(
+    name="Transformation Fund 2017/18",
+    programme_areas=list(PROGRAMME_AREAS),
+    settings=RoundSettings(
+        base_year=2017,
+        # Cost uplift by how firm a cost line's estimate is.
+        optimism_bias_table={
+            EvidenceGrade.HIGH: 0.05,
+            EvidenceGrade.MODERATE: 0.15,
+            EvidenceGrade.LOW: 0.3,
+            EvidenceGrade.VERY_LOW: 0.5,
+        },
+        confidence_weighted=True,
+        persistence_years=2,
+        monte_carlo=RoundMonteCarlo(
+            samples=10_000,
+            seed=2017,
+            cost_uncertainty=Triangular(kind="triangular", low=0.95, mode=1.0, high=1.3),
+            benefit_uncertainty=Triangular(kind="triangular", low=0.5, mode=1.0, high=1.2),
+        ),
+    ),
+)
 
 
 # Builders for logic models, hypotheses and costs

@@ -121,6 +121,8 @@ class Round(Versioned, Base):
     # read whole with the round and validated by the domain before they are stored.
     envelope: Mapped[dict[str, Any] | None]
     criteria: Mapped[list[Any] | None]
+    # Rises whenever the criteria change, so a score can name the framework it was made under.
+    criteria_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     settings: Mapped[dict[str, Any] | None]
     timeline: Mapped[dict[str, Any] | None]
 

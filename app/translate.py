@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict
 from typing import Any
 
+from app.schemas import appraisals as api
 from app.schemas.hypotheses import HypothesisCreate
 from app.schemas.logic_models import (
     EdgeIn,
@@ -16,6 +19,26 @@ from app.schemas.logic_models import (
     QualityOut,
     QualityTermOut,
 )
+from app.schemas.rounds import CriterionIn
+from bpv.appraisal import (
+    Appraisal,
+    BenefitLine,
+    CostKind,
+    CostLine,
+    DiscountSchedule,
+    Distribution,
+    Flow,
+    Measures,
+    MonteCarloSettings,
+    Normal,
+    OptimismBias,
+    Pert,
+    RiskArea,
+    ScheduleKind,
+    Triangular,
+    Uniform,
+)
+from bpv.errors import InvalidInput
 from bpv.hypotheses import (
     Additionality,
     Baseline,
@@ -24,6 +47,15 @@ from bpv.hypotheses import (
     TrajectoryPoint,
 )
 from bpv.logic_model import Edge, Evidence, Finding, Indicator, LogicModel, Node, Quality
+from bpv.scoring import (
+    BcrBand,
+    CriteriaFramework,
+    Criterion,
+    CriterionSource,
+    Scale,
+    ScoreTerm,
+    ValueSettings,
+)
 
 
 def logic_model(doc: LogicModelIn | Mapping[str, Any]) -> LogicModel:
@@ -93,4 +125,164 @@ def findings_out(findings: Iterable[Finding], quality: Quality) -> FindingsOut:
                 QualityTermOut(name=t.name, value=t.value, detail=t.detail) for t in quality.terms
             ],
         ),
+    )
+
+
+# Appraisal: request shapes to domain objects, and the domain's appraisal back to the API.
+
+
+def discount_schedule(discounting: api.Discounting) -> DiscountSchedule:
+    """The schedule a request names; the domain checks a flat schedule has its rate."""
+    return DiscountSchedule(ScheduleKind(discounting.schedule), discounting.rate)
+
+
+def discounting_out(schedule: DiscountSchedule) -> api.Discounting:
+    return api.Discounting(schedule=api.Schedule(schedule.kind), rate=schedule.rate)
+
+
+def distribution(spec: api.Triangular | api.Pert | api.Normal | api.Uniform) -> Distribution:
+    match spec:
+        case api.Triangular():
+            return Triangular(spec.low, spec.mode, spec.high)
+        case api.Pert():
+            return Pert(spec.low, spec.mode, spec.high, spec.shape)
+        case api.Normal():
+            return Normal(spec.mean, spec.sd)
+        case api.Uniform():
+            return Uniform(spec.low, spec.high)
+
+
+def optimism_bias(
+    spec: float | api.OptimismBiasGrade | api.OptimismBiasMitigated | None,
+) -> OptimismBias | float | None:
+    match spec:
+        case api.OptimismBiasGrade():
+            return OptimismBias.from_grade(spec.grade)
+        case api.OptimismBiasMitigated():
+            areas = [RiskArea(a.name, a.contribution, a.mitigation) for a in spec.risk_areas]
+            return OptimismBias.mitigated(spec.upper_bound, areas)
+    return spec
+
+
+def cost_line(line: api.CostLineIn) -> CostLine:
+    return CostLine(
+        name=line.name,
+        kind=CostKind(line.kind),
+        flows=tuple(Flow(f.year, f.amount) for f in line.flows),
+        optimism_bias=optimism_bias(line.optimism_bias),
+        uncertainty=distribution(line.uncertainty) if line.uncertainty else None,
+    )
+
+
+def benefit_line(line: api.BenefitLineIn) -> BenefitLine:
+    return BenefitLine(
+        name=line.name,
+        type=line.type,
+        flows=tuple(Flow(f.year, f.amount) for f in line.flows),
+        deadweight=line.deadweight,
+        displacement=line.displacement,
+        attribution=line.attribution,
+        drop_off=line.drop_off,
+        optimism_bias=optimism_bias(line.optimism_bias),
+        uncertainty=distribution(line.uncertainty) if line.uncertainty else None,
+    )
+
+
+def monte_carlo(spec: api.MonteCarloIn | None) -> MonteCarloSettings | None:
+    return None if spec is None else MonteCarloSettings(spec.samples, spec.seed)
+
+
+def _measures_out(measures: Measures) -> api.MeasuresOut:
+    return api.MeasuresOut.model_validate(asdict(measures))
+
+
+def appraisal_out(appraisal: Appraisal) -> api.AppraisalOut:
+    """Every figure as computed: nothing is rounded here."""
+    settings = appraisal.settings
+    headline = _measures_out(appraisal.measures)
+    return api.AppraisalOut(
+        method_version=appraisal.method_version,
+        base_year=settings.base_year,
+        discounting=discounting_out(settings.discounting),
+        value_per_qaly=settings.value_per_qaly,
+        **headline.model_dump(exclude={"irr"}),
+        irr=headline.irr,
+        before_optimism_bias=_measures_out(appraisal.before_optimism_bias),
+        after_optimism_bias=headline,
+        pv_benefits_gross=appraisal.pv_benefits_gross,
+        qalys=appraisal.qalys,
+        discounted_qalys=appraisal.discounted_qalys,
+        discount_factors=[
+            api.DiscountFactorOut.model_validate(asdict(f)) for f in appraisal.discount_factors
+        ],
+        years=[api.YearOut.model_validate(asdict(row)) for row in appraisal.years],
+        lines=[api.LineOut.model_validate(asdict(line)) for line in appraisal.lines],
+        switching_values=[
+            api.SwitchingValueOut.model_validate(asdict(value))
+            for value in appraisal.switching_values
+        ],
+        value_per_qaly_switching=appraisal.value_per_qaly_switching,
+        monte_carlo=(
+            None
+            if appraisal.monte_carlo is None
+            else api.MonteCarloOut.model_validate(asdict(appraisal.monte_carlo))
+        ),
+        tornado=[api.TornadoBarOut.model_validate(asdict(bar)) for bar in appraisal.tornado],
+    )
+
+
+# Criteria frameworks and value settings
+
+
+def criteria_framework(criteria: Sequence[CriterionIn], version: int) -> CriteriaFramework:
+    """The framework, checked by the domain: weights summing to 1, known measures, scales."""
+    for index, criterion in enumerate(criteria):
+        if criterion.source is CriterionSource.ASSESSOR and criterion.measure is not None:
+            raise InvalidInput(
+                "only a computed criterion names a measure", f"criteria[{index}].measure"
+            )
+    return CriteriaFramework(
+        version=str(version),
+        criteria=tuple(
+            Criterion(
+                key=c.key,
+                name=c.name,
+                weight=c.weight,
+                scale=Scale(c.scale.min, c.scale.max),
+                source=c.source,
+                measure=c.measure,
+            )
+            for c in criteria
+        ),
+    )
+
+
+def value_settings(value: api.ValueSettingsIn, field: str = "settings.value") -> ValueSettings:
+    settings = ValueSettings(
+        quality_weight=value.quality_weight,
+        return_weight=value.return_weight,
+        return_measure=value.return_measure,
+        bcr_bands=tuple(
+            BcrBand(
+                band.name,
+                -math.inf if band.lower is None else band.lower,
+                band.value,
+                band.lower_inclusive,
+            )
+            for band in value.bcr_bands
+        ),
+        bcr_cap=value.bcr_cap,
+    )
+    # A missing lower bound after the first band becomes -inf, which the domain refuses by name.
+    settings.validate(field)
+    return settings
+
+
+def score_term_out(term: ScoreTerm) -> api.ScoreTermOut:
+    return api.ScoreTermOut(
+        name=term.name,
+        weight=term.weight,
+        value=term.value,
+        contribution=term.contribution,
+        detail=term.detail,
     )

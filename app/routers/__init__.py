@@ -4,6 +4,7 @@ from fastapi import FastAPI
 
 from app.routers import (
     api_keys,
+    appraisals,
     bids,
     footprints,
     health,
@@ -16,5 +17,14 @@ from app.routers import (
 
 def include_all(app: FastAPI) -> None:
     app.include_router(health.router)
-    for module in (footprints, organisations, api_keys, rounds, bids, logic_models, hypotheses):
+    for module in (
+        footprints,
+        organisations,
+        api_keys,
+        rounds,
+        bids,
+        logic_models,
+        hypotheses,
+        appraisals,
+    ):
         app.include_router(module.router, prefix="/v1")

@@ -1,4 +1,4 @@
-"""Funding rounds and their lifecycle."""
+"""Funding rounds: their lifecycle, envelope, criteria framework and appraisal settings."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from app.repositories.rounds import Rounds
 from app.schemas.common import Page
 from app.schemas.rounds import RoundCreate, RoundRead, RoundUpdate
 from app.services.preconditions import check_if_match, etag
+from app.services.rounds import apply_round_update, new_round, round_read
 from app.tables import Round
-from bpv.lifecycle import RoundStatus, round_moved
+from bpv.lifecycle import RoundStatus
 
 router = APIRouter(prefix="/rounds", tags=["rounds"], responses=problem_responses())
 
@@ -24,9 +25,9 @@ def create_round(
     data: RoundCreate, session: SessionDep, principal: PrincipalDep, response: Response
 ) -> RoundRead:
     principal.require_admin()
-    row = Rounds(session, principal).add(Round(status=RoundStatus.DRAFT, **data.model_dump()))
+    row = Rounds(session, principal).add(new_round(data))
     response.headers["ETag"] = etag(row.version)
-    return RoundRead.model_validate(row)
+    return round_read(row)
 
 
 @router.get("")
@@ -37,7 +38,7 @@ def list_rounds(
     status: Annotated[RoundStatus | None, Query()] = None,
 ) -> Page[RoundRead]:
     rows, total = Rounds(session, principal).page(page.limit, page.offset, status)
-    items = [RoundRead.model_validate(r) for r in rows]
+    items = [round_read(r) for r in rows]
     return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 
 
@@ -54,7 +55,7 @@ def get_round(
 ) -> RoundRead:
     row = _get(session, principal, round_id)
     response.headers["ETag"] = etag(row.version)
-    return RoundRead.model_validate(row)
+    return round_read(row)
 
 
 @router.patch("/{round_id}", responses=problem_responses(409, 412, 428))
@@ -69,11 +70,7 @@ def update_round(
     row = _get(session, principal, round_id)
     principal.require_admin()
     check_if_match(if_match, row.version, required=True)
-    changes = data.model_dump(exclude_unset=True, exclude_none=True)
-    if "status" in changes:
-        changes["status"] = round_moved(RoundStatus(row.status), changes["status"])
-    for field, value in changes.items():
-        setattr(row, field, value)
+    apply_round_update(row, data)
     session.flush()
     response.headers["ETag"] = etag(row.version)
-    return RoundRead.model_validate(row)
+    return round_read(row)

@@ -5,7 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Generic, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    StringConstraints,
+)
 
 
 def _clean_text(value: str) -> str:
@@ -65,4 +73,11 @@ class YearAmount(Schema):
     amount: Money
 
 
-Timestamp = dt.datetime
+def _iso_text(value: object) -> object:
+    # Python would read a number as a Unix timestamp; the contract says ISO 8601 text.
+    if not isinstance(value, str | dt.date):
+        raise ValueError("must be an ISO 8601 date, e.g. 2018-03-31")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_text)]

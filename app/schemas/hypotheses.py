@@ -7,7 +7,7 @@ import uuid
 
 from pydantic import Field
 
-from app.schemas.common import Fraction, Key, Number, Schema, Text
+from app.schemas.common import Fraction, IsoDate, Key, Number, Schema, Text
 from app.schemas.logic_models import EdgeRefOut, EvidenceIn, IndicatorIn
 from bpv.hypotheses import BenefitType
 
@@ -19,11 +19,11 @@ class EdgeRefIn(Schema):
 
 class BaselineIn(Schema):
     value: Number = Field(ge=-1e15, le=1e15)
-    date: dt.date
+    date: IsoDate
 
 
 class TrajectoryPointIn(Schema):
-    date: dt.date
+    date: IsoDate
     value: Number = Field(ge=-1e15, le=1e15)
 
 

@@ -1,25 +1,115 @@
-"""Funding rounds: programme areas and lifecycle (panel, envelope and criteria build on it)."""
+"""Funding rounds: programme areas, lifecycle, envelope, criteria framework, settings, timeline."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import Annotated, Self
 
-from pydantic import Field
+from pydantic import Field, Strict, StringConstraints, model_validator
 
-from app.schemas.common import Name, ReadSchema, Schema
+from app.schemas.appraisals import RoundSettings
+from app.schemas.common import Fraction, IsoDate, Key, Money, Name, ReadSchema, Schema
 from bpv.lifecycle import RoundStatus
+from bpv.scoring import ComputedMeasure, CriterionSource
 
 ProgrammeAreas = list[Name]
+ScalePoint = Annotated[float, Strict(), Field(ge=-1e6, le=1e6)]
+YearKey = Annotated[
+    str,
+    StringConstraints(pattern=r"^(19[0-9]{2}|2[0-4][0-9]{2}|2500)$"),
+    Field(description='A financial year named by its starting year, e.g. "2017".'),
+]
 
 
-class RoundCreate(Schema):
+class ScaleIn(Schema):
+    min: ScalePoint
+    max: ScalePoint
+
+
+class CriterionIn(Schema):
+    key: Key = Field(description="What assessors' scores name as `criterion`.")
+    name: Name
+    weight: Fraction = Field(description="The weights of a round's criteria sum to 1.")
+    scale: ScaleIn
+    source: CriterionSource = CriterionSource.ASSESSOR
+    measure: ComputedMeasure | None = Field(
+        default=None,
+        description="What a computed criterion is computed from; when omitted, a key naming "
+        "a measure (e.g. `bcr_band`) stands for it.",
+    )
+
+
+Criteria = Annotated[list[CriterionIn], Field(min_length=1, max_length=50)]
+
+
+def _criterion(
+    key: str, name: str, weight: float, source: CriterionSource = CriterionSource.COMPUTED
+) -> CriterionIn:
+    return CriterionIn(
+        key=key, name=name, weight=weight, scale=ScaleIn(min=0, max=5), source=source
+    )
+
+
+def default_criteria() -> list[CriterionIn]:
+    """The framework a round uses until its own criteria are set."""
+    return [
+        _criterion("strategic_fit", "Strategic fit and need", 0.2, CriterionSource.ASSESSOR),
+        _criterion("deliverability", "Deliverability", 0.2, CriterionSource.ASSESSOR),
+        _criterion("logic_model_quality", "Logic-model quality", 0.2),
+        _criterion("evidence_strength", "Strength of evidence", 0.15),
+        _criterion("confidence", "Confidence in the hypotheses", 0.1),
+        _criterion("bcr_band", "Value for money (BCR band)", 0.15),
+    ]
+
+
+CRITERIA_DESCRIPTION = (
+    "The criteria framework; weights sum to 1. Default, every criterion on a 0-5 scale: "
+    "strategic_fit 0.2 and deliverability 0.2 (assessors), logic_model_quality 0.2, "
+    "evidence_strength 0.15, confidence 0.1 and bcr_band 0.15 (computed). Setting criteria "
+    "that differ from the current ones bumps `criteria_version`."
+)
+
+
+class Envelope(Schema):
+    total: Money | None = Field(default=None, description="Pounds over the whole round.")
+    by_year: dict[YearKey, Money] = Field(
+        default_factory=dict, max_length=100, description="Pounds per financial year."
+    )
+
+
+class Timeline(Schema):
+    opens: IsoDate | None = None
+    closes: IsoDate | None = None
+    decisions: IsoDate | None = None
+
+    @model_validator(mode="after")
+    def _in_order(self) -> Self:
+        dates = [d for d in (self.opens, self.closes, self.decisions) if d is not None]
+        if dates != sorted(dates):
+            raise ValueError("dates must run opens ≤ closes ≤ decisions")
+        return self
+
+
+class RoundConfiguration(Schema):
+    envelope: Envelope | None = Field(
+        default=None, description="The funding envelope; none (no limit) by default."
+    )
+    criteria: Criteria | None = Field(default=None, description=CRITERIA_DESCRIPTION)
+    settings: RoundSettings | None = Field(
+        default=None,
+        description="Appraisal settings; replaced as a whole, omitted fields taking their "
+        "defaults.",
+    )
+    timeline: Timeline | None = None
+
+
+class RoundCreate(RoundConfiguration):
     name: Name
     programme_areas: ProgrammeAreas = Field(min_length=1, max_length=50)
 
 
-class RoundUpdate(Schema):
+class RoundUpdate(RoundConfiguration):
     name: Name | None = None
     programme_areas: ProgrammeAreas | None = Field(default=None, min_length=1, max_length=50)
     status: RoundStatus | None = Field(
@@ -32,9 +122,13 @@ class RoundRead(ReadSchema):
     name: str
     status: RoundStatus
     programme_areas: list[str]
-    envelope: dict[str, Any] | None
-    criteria: list[Any] | None
-    settings: dict[str, Any] | None
-    timeline: dict[str, Any] | None
+    envelope: Envelope | None
+    criteria: list[CriterionIn]
+    criteria_version: int = Field(
+        description="The framework's version: 1 when the round is created, bumped whenever "
+        "its criteria change."
+    )
+    settings: RoundSettings
+    timeline: Timeline | None
     created_at: dt.datetime
     updated_at: dt.datetime

@@ -1,0 +1,601 @@
+"""Appraisals over HTTP: the SPEC 4.6 preview contract, and a bid under its round's settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.app.conftest import Caller, World, good_logic_model, hypothesis_body
+
+
+def preview_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "base_year": 2017,
+        "discounting": {"schedule": "flat", "rate": 0.1},
+        "costs": [{"name": "Nurses", "kind": "revenue", "flows": [{"year": 2017, "amount": 100}]}],
+        "benefits": [
+            {
+                "name": "Admissions avoided",
+                "type": "cash_releasing",
+                "flows": [{"year": 2018, "amount": 110}],
+            }
+        ],
+    }
+    body.update(overrides)
+    return body
+
+
+def problem_fields(response: Any) -> set[str]:
+    assert response.headers["content-type"] == "application/problem+json"
+    return {error["field"] for error in response.json().get("errors", [])}
+
+
+# POST /v1/appraisals
+
+
+def test_a_benefit_of_110_a_year_after_a_cost_of_100_at_10_percent_breaks_even(
+    world: World,
+) -> None:
+    response = world.office.post("/v1/appraisals", json=preview_body())
+
+    assert response.status_code == 200, response.text
+    result = response.json()
+    assert result["pv_costs"] == pytest.approx(100, abs=1e-9)
+    assert result["pv_benefits"] == pytest.approx(100, abs=1e-9)  # 110 / 1.1
+    assert result["npsv"] == pytest.approx(0, abs=1e-9)
+    assert result["bcr"] == pytest.approx(1, abs=1e-12)
+    assert result["roi"] == pytest.approx(0, abs=1e-12)
+    assert result["payback_year"] == 2018
+    assert result["payback_year_undiscounted"] == 2018
+    assert result["discount_factors"] == [
+        {"year": 2017, "factor": 1.0},
+        {"year": 2018, "factor": pytest.approx(1 / 1.1, abs=1e-15)},
+    ]
+    assert result["irr"]["status"] == "unique"
+    assert result["irr"]["value"] == pytest.approx(0.1, abs=1e-9)
+    assert result["method_version"]
+    assert result["monte_carlo"] is None
+
+
+def test_green_book_discounting_gives_708_92_for_1000_in_year_10(world: World) -> None:
+    body = preview_body(
+        discounting={"schedule": "green_book"},
+        costs=[{"name": "Kit", "kind": "capital", "flows": [{"year": 2027, "amount": 1000}]}],
+        benefits=[],
+    )
+
+    result = world.office.post("/v1/appraisals", json=body).json()
+
+    assert round(result["pv_costs"], 2) == 708.92  # 1000 / 1.035^10 = 708.918...
+    assert result["pv_costs"] == pytest.approx(1000 / 1.035**10, rel=1e-12)
+    assert len(result["discount_factors"]) == 11
+    assert result["bcr"] == 0
+    assert result["payback_year"] is None
+
+
+def test_the_discounting_defaults_to_the_green_book_and_the_base_year_to_the_first_flow(
+    world: World,
+) -> None:
+    body = preview_body(base_year=None, discounting=None)
+    del body["base_year"], body["discounting"]
+
+    result = world.office.post("/v1/appraisals", json=body).json()
+
+    assert result["base_year"] == 2017
+    assert result["discounting"] == {"schedule": "green_book", "rate": None}
+    assert result["pv_benefits"] == pytest.approx(110 / 1.035, rel=1e-12)
+
+
+def test_optimism_bias_and_additionality_are_reported_before_and_after(world: World) -> None:
+    body = preview_body(
+        costs=[
+            {
+                "name": "Build",
+                "kind": "capital",
+                "flows": [{"year": 2017, "amount": 100}],
+                "optimism_bias": 0.24,
+            },
+            {
+                "name": "Staff",
+                "kind": "revenue",
+                "flows": [{"year": 2017, "amount": 100}],
+                "optimism_bias": {"grade": "low"},
+            },
+            {
+                "name": "IT",
+                "kind": "capital",
+                "flows": [{"year": 2017, "amount": 100}],
+                "optimism_bias": {
+                    "upper_bound": 0.5,
+                    "risk_areas": [{"name": "design", "contribution": 0.4, "mitigation": 0.5}],
+                },
+            },
+        ],
+        benefits=[
+            {
+                "name": "Savings",
+                "type": "cash_releasing",
+                "flows": [{"year": 2017, "amount": 1000}],
+                "deadweight": 0.1,
+                "displacement": 0.2,
+                "attribution": 0.5,
+            }
+        ],
+        optimism_bias_table={"low": 0.4},
+    )
+
+    result = world.office.post("/v1/appraisals", json=body).json()
+
+    assert result["before_optimism_bias"]["pv_costs"] == pytest.approx(300)
+    # 100 x 1.24 + 100 x 1.4 + 100 x (1 + 0.5 x (1 - 0.4 x 0.5))
+    assert result["pv_costs"] == pytest.approx(124 + 140 + 140)
+    assert result["after_optimism_bias"]["pv_costs"] == result["pv_costs"]
+    assert result["pv_benefits_gross"] == pytest.approx(1000)
+    assert result["pv_benefits"] == pytest.approx(1000 * 0.9 * 0.8 * 0.5)
+    uplifts = [line["optimism_bias"] for line in result["lines"] if line["role"] == "cost"]
+    assert uplifts == pytest.approx([0.24, 0.4, 0.4])
+
+
+def test_qalys_are_monetised_at_the_value_per_qaly_on_the_health_schedule(world: World) -> None:
+    body = preview_body(
+        discounting={"schedule": "green_book"},
+        benefits=[{"name": "QALYs", "type": "qaly", "flows": [{"year": 2018, "amount": 2}]}],
+        value_per_qaly=30_000,
+    )
+
+    result = world.office.post("/v1/appraisals", json=body).json()
+
+    assert result["pv_benefits"] == pytest.approx(2 * 30_000 / 1.015, rel=1e-12)
+    assert result["qalys"] == 2
+
+
+def test_monte_carlo_is_summarised_and_the_same_request_gives_the_same_body(
+    world: World,
+) -> None:
+    body = preview_body(monte_carlo={"samples": 5000, "seed": 7})
+    body["costs"][0]["uncertainty"] = {"kind": "triangular", "low": 0.8, "mode": 1.0, "high": 1.5}
+    body["benefits"][0]["uncertainty"] = {"kind": "normal", "mean": 1.0, "sd": 0.1}
+
+    first = world.office.post("/v1/appraisals", json=body)
+    second = world.assessor.post("/v1/appraisals", json=body)
+
+    assert first.status_code == 200, first.text
+    assert first.content == second.content
+    simulation = first.json()["monte_carlo"]
+    assert simulation["samples"] == 5000
+    assert simulation["seed"] == 7
+    assert set(simulation["npsv"]) == {"mean", "p5", "p10", "p50", "p90", "p95"}
+    assert simulation["npsv"]["p5"] < simulation["npsv"]["p50"] < simulation["npsv"]["p95"]
+    assert 0 < simulation["probability_npsv_positive"] < 1
+    assert [bar["line"] for bar in first.json()["tornado"]] == ["Nurses", "Admissions avoided"]
+    switching = {value["line"]: value for value in first.json()["switching_values"]}
+    assert switching["Nurses"]["factor"] == pytest.approx(1.0, abs=1e-9)
+
+
+def test_a_line_with_a_distribution_runs_monte_carlo_with_the_default_samples(
+    world: World,
+) -> None:
+    body = preview_body()
+    body["costs"][0]["uncertainty"] = {"kind": "uniform", "low": 0.9, "high": 1.1}
+
+    simulation = world.office.post("/v1/appraisals", json=body).json()["monte_carlo"]
+
+    assert (simulation["samples"], simulation["seed"]) == (10_000, 0)
+
+
+def flat(rate: float) -> dict[str, Any]:
+    return {"schedule": "flat", "rate": rate}
+
+
+def cost_with(**fields: Any) -> list[dict[str, Any]]:
+    line = {"name": "Nurses", "kind": "revenue", "flows": [{"year": 2017, "amount": 100}]}
+    line.update(fields)
+    return [line]
+
+
+def benefit_with(**fields: Any) -> list[dict[str, Any]]:
+    line = {"name": "Savings", "type": "societal", "flows": [{"year": 2018, "amount": 110}]}
+    line.update(fields)
+    return [line]
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"costs": cost_with(flows=[])}, "costs[0].flows"),
+        ({"benefits": benefit_with(flows=[])}, "benefits[0].flows"),
+        ({"costs": cost_with(flows=[{"year": 2016, "amount": 1}])}, "costs[0].flows[0].year"),
+        (
+            {"benefits": benefit_with(flows=[{"year": 2010, "amount": 1}])},
+            "benefits[0].flows[0].year",
+        ),
+        ({"costs": cost_with(flows=[{"year": 2017, "amount": -1}])}, "costs[0].flows[0].amount"),
+        ({"discounting": flat(1.0)}, "discounting.rate"),
+        ({"discounting": flat(-1.0)}, "discounting.rate"),
+        ({"discounting": flat(1.5)}, "discounting.rate"),
+        ({"discounting": {"schedule": "flat"}}, "discounting.rate"),
+        ({"discounting": {"schedule": "green_book", "rate": 0.1}}, "discounting.rate"),
+        ({"benefits": benefit_with(deadweight=1.5)}, "benefits[0].deadweight"),
+        ({"benefits": benefit_with(displacement=-0.1)}, "benefits[0].displacement"),
+        ({"benefits": benefit_with(attribution=2)}, "benefits[0].attribution"),
+        ({"benefits": benefit_with(drop_off=1.01)}, "benefits[0].drop_off"),
+        (
+            {"costs": cost_with(uncertainty={"kind": "uniform", "low": 1.2, "high": 0.8})},
+            "costs[0].uncertainty.low",
+        ),
+        (
+            {
+                "benefits": benefit_with(
+                    uncertainty={"kind": "triangular", "low": 1.2, "mode": 1, "high": 0.8}
+                )
+            },
+            "benefits[0].uncertainty.low",
+        ),
+        ({"monte_carlo": {"samples": 1_000_001, "seed": 0}}, "monte_carlo.samples"),
+        ({"monte_carlo": {"samples": 0}}, "monte_carlo.samples"),
+        ({"benefits": benefit_with(deadwieght=0.1)}, "benefits[0].deadwieght"),
+        ({"costs": cost_with(optimism_bias={"grade": "unknown"})}, "costs[0].optimism_bias.grade"),
+        (
+            {"costs": cost_with(flows=[{"year": 2017, "amount": 1}, {"year": 2017, "amount": 2}])},
+            "costs[0].flows[1].year",
+        ),
+        ({"costs": [], "benefits": []}, "costs"),
+        ({"costs": cost_with(name="a\u0000b")}, "costs[0].name"),
+    ],
+)
+def test_bad_input_is_refused_naming_the_field(
+    world: World, change: dict[str, Any], field: str
+) -> None:
+    response = world.office.post("/v1/appraisals", json=preview_body(**change))
+
+    assert response.status_code == 422, response.text
+    assert response.json()["type"] == "urn:bpv:problem:validation-error"
+    assert field in problem_fields(response)
+
+
+def test_too_many_samples_over_many_uncertain_lines_is_refused(world: World) -> None:
+    uncertain = {"kind": "uniform", "low": 0.9, "high": 1.1}
+    lines = [
+        {
+            "name": f"Line {i}",
+            "kind": "revenue",
+            "flows": [{"year": 2017, "amount": 1}],
+            "uncertainty": uncertain,
+        }
+        for i in range(30)
+    ]
+    body = preview_body(costs=lines, monte_carlo={"samples": 1_000_000})
+
+    response = world.office.post("/v1/appraisals", json=body)
+
+    assert response.status_code == 422
+    assert problem_fields(response) == {"monte_carlo.samples"}
+
+
+@pytest.mark.filterwarnings("ignore:.*encountered in:RuntimeWarning")
+def test_figures_that_overflow_are_refused_rather_than_sent_as_nan(world: World) -> None:
+    body = preview_body(
+        discounting=flat(-0.95),
+        costs=cost_with(flows=[{"year": 2017, "amount": 1}, {"year": 2500, "amount": 1}]),
+    )
+    body["base_year"] = 2017
+    body["costs"][0]["flows"][1]["year"] = 2517 - 20  # within the 500-year horizon
+
+    response = world.office.post("/v1/appraisals", json=body)
+
+    assert response.status_code == 422
+    assert problem_fields(response) == {"discounting.rate"}
+
+
+def test_the_preview_needs_a_key(world: World) -> None:
+    response = world.office.client.post("/v1/appraisals", json=preview_body())
+
+    assert response.status_code == 401
+
+
+# GET /v1/bids/{id}/appraisal
+
+
+COST_LINES = [
+    {
+        "name": "Diabetes nurses",
+        "kind": "revenue",
+        "flows": [{"year": 2017, "amount": 100_000}, {"year": 2018, "amount": 100_000}],
+        "optimism_bias": 0.1,
+    },
+    {
+        "name": "Clinic fit-out",
+        "kind": "capital",
+        "flows": [{"year": 2017, "amount": 50_000}],
+        "confidence_grade": "low",
+    },
+]
+
+
+def appraisable_bid(world: World, caller: Caller | None = None) -> dict[str, Any]:
+    caller = caller or world.office
+    bid = world.draft_bid(caller, cost_lines=COST_LINES)
+    put = caller.put(
+        f"/v1/bids/{bid['id']}/logic-model", json=good_logic_model(), headers={"If-Match": "*"}
+    )
+    assert put.status_code == 200, put.text
+    return bid
+
+
+def patch_round(world: World, round_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    response = world.admin.patch(f"/v1/rounds/{round_id}", json=body, headers={"If-Match": "*"})
+    assert response.status_code == 200, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+def test_a_bid_is_appraised_with_each_benefit_traced_to_its_hypothesis(world: World) -> None:
+    patch_round(world, world.round["id"], {"settings": {"optimism_bias_table": {"low": 0.5}}})
+    bid = appraisable_bid(world)
+    hypothesis = world.office.created(f"/v1/bids/{bid['id']}/hypotheses", hypothesis_body())
+    unmonetised = world.office.created(
+        f"/v1/bids/{bid['id']}/hypotheses",
+        hypothesis_body(
+            monetisation=None,
+            edge={"source": "clinics", "target": "control"},
+            indicator={"name": "HbA1c", "unit": "mmol/mol", "direction": "decrease"},
+        ),
+    )
+
+    response = world.office.get(f"/v1/bids/{bid['id']}/appraisal")
+
+    assert response.status_code == 200, response.text
+    result = response.json()
+    assert result["bid_id"] == bid["id"]
+    assert result["round_id"] == world.round["id"]
+    assert result["settings"]["base_year"] == 2017
+    assert result["base_year_source"] == "proposal"
+    assert result["settings"]["discounting"] == {"schedule": "green_book", "rate": None}
+
+    [trace] = result["benefits"]
+    assert trace["hypothesis_id"] == hypothesis["id"]
+    assert trace["edge"] == {"source": "control", "target": "admissions"}
+    # Admissions fall from 1200 to 1100 by March 2018 and 1000 by March 2019, at 1650 each.
+    assert trace["flows"] == [
+        {"year": 2017, "amount": pytest.approx(165_000)},
+        {"year": 2018, "amount": pytest.approx(330_000)},
+    ]
+    appraisal = result["appraisal"]
+    [line] = [line for line in appraisal["lines"] if line["role"] == "benefit"]
+    assert line["name"] == line["source"] == trace["line"] == hypothesis["id"]
+    # Net of deadweight 0.1 and attribution 0.2, discounted at 3.5%.
+    pv_benefits = (165_000 + 330_000 / 1.035) * 0.9 * 0.8
+    assert appraisal["pv_benefits"] == pytest.approx(pv_benefits, rel=1e-12)
+    pv_costs = 100_000 * 1.1 * (1 + 1 / 1.035) + 50_000 * 1.5
+    assert appraisal["pv_costs"] == pytest.approx(pv_costs, rel=1e-12)
+    assert appraisal["before_optimism_bias"]["pv_costs"] == pytest.approx(
+        100_000 * (1 + 1 / 1.035) + 50_000, rel=1e-12
+    )
+    assert appraisal["roi"] == pytest.approx((pv_benefits - pv_costs) / pv_costs, rel=1e-12)
+    assert [(c["optimism_bias"], c["optimism_bias_source"]) for c in result["costs"]] == [
+        (0.1, "line"),
+        (0.5, "round_table"),
+    ]
+    assert {m["field"] for m in result["missing"]} == {"hypotheses[1].monetisation"}
+    assert unmonetised["id"] in result["missing"][0]["detail"]
+
+
+def test_a_bid_appraisal_carries_its_scores_with_their_terms(world: World) -> None:
+    bid = appraisable_bid(world)
+    world.office.created(f"/v1/bids/{bid['id']}/hypotheses", hypothesis_body())
+
+    scores = world.office.get(f"/v1/bids/{bid['id']}/appraisal").json()["scores"]
+
+    assert scores["criteria_version"] == 1
+    assert scores["awaiting_assessment"] == ["strategic_fit", "deliverability"]
+    computed = {s["criterion"]: s for s in scores["computed"]}
+    assert computed["evidence_strength"]["fraction"] == pytest.approx(2 / 3)
+    assert computed["confidence"]["fraction"] == pytest.approx(0.7)
+    weighted = scores["weighted_score"]
+    assert weighted["score"] is None
+    assert weighted["low"] < weighted["high"]
+    terms = {t["name"]: t for t in weighted["terms"]}
+    assert terms["strategic_fit"]["value"] is None
+    assert terms["confidence"]["contribution"] == pytest.approx(0.1 * 0.7 * 5)
+    known = sum(t["contribution"] for t in weighted["terms"] if t["contribution"] is not None)
+    assert weighted["low"] == pytest.approx(known)  # the pending criteria at 0
+    assert weighted["high"] == pytest.approx(known + 0.4 * 5)
+    value = scores["value_score"]
+    assert value["score"] is None
+    assert 0 <= value["low"] <= value["high"] <= 1
+    assert [t["name"] for t in value["terms"]] == ["quality", "return"]
+
+
+def test_a_computed_framework_gives_a_full_weighted_and_value_score(world: World) -> None:
+    criteria = [
+        {
+            "key": "bcr_band",
+            "name": "Value for money",
+            "weight": 0.5,
+            "scale": {"min": 0, "max": 4},
+            "source": "computed",
+        },
+        {
+            "key": "quality",
+            "name": "Logic model",
+            "weight": 0.5,
+            "scale": {"min": 0, "max": 4},
+            "source": "computed",
+            "measure": "logic_model_quality",
+        },
+    ]
+    patch_round(world, world.round["id"], {"criteria": criteria})
+    bid = appraisable_bid(world)
+    world.office.created(f"/v1/bids/{bid['id']}/hypotheses", hypothesis_body())
+
+    scores = world.office.get(f"/v1/bids/{bid['id']}/appraisal").json()["scores"]
+
+    assert scores["criteria_version"] == 2
+    assert scores["awaiting_assessment"] == []
+    weighted = scores["weighted_score"]
+    assert weighted["score"] == weighted["low"] == weighted["high"]
+    assert weighted["score"] == pytest.approx(sum(t["contribution"] for t in weighted["terms"]))
+    assert scores["value_score"]["score"] is not None
+
+
+def test_a_bid_with_nothing_to_appraise_still_answers(world: World) -> None:
+    bid = world.draft_bid()
+
+    response = world.office.get(f"/v1/bids/{bid['id']}/appraisal")
+
+    assert response.status_code == 200, response.text
+    result = response.json()
+    assert result["appraisal"] is None
+    assert result["settings"]["base_year"] is None
+    assert "settings.base_year" in {m["field"] for m in result["missing"]}
+    assert result["scores"]["computed"]
+
+
+def test_a_bid_without_cost_lines_is_appraised_on_its_benefits(world: World) -> None:
+    bid = world.draft_bid()
+    world.office.put(
+        f"/v1/bids/{bid['id']}/logic-model", json=good_logic_model(), headers={"If-Match": "*"}
+    )
+    world.office.created(f"/v1/bids/{bid['id']}/hypotheses", hypothesis_body())
+
+    result = world.office.get(f"/v1/bids/{bid['id']}/appraisal").json()
+
+    assert result["appraisal"]["pv_costs"] == 0
+    assert result["appraisal"]["bcr"] is None
+    assert "cost_lines" in {m["field"] for m in result["missing"]}
+
+
+def test_a_cost_before_the_rounds_base_year_is_reported_not_a_server_error(
+    world: World,
+) -> None:
+    patch_round(world, world.round["id"], {"settings": {"base_year": 2018}})
+    bid = appraisable_bid(world)
+
+    response = world.office.get(f"/v1/bids/{bid['id']}/appraisal")
+
+    assert response.status_code == 200, response.text
+    result = response.json()
+    assert result["appraisal"] is None
+    assert result["base_year_source"] == "round"
+    assert "cost_lines[0].flows[0].year" in {m["field"] for m in result["missing"]}
+
+
+def test_confidence_weighting_follows_the_round(world: World) -> None:
+    patch_round(world, world.round["id"], {"settings": {"confidence_weighted": True}})
+    bid = appraisable_bid(world)
+    world.office.created(f"/v1/bids/{bid['id']}/hypotheses", hypothesis_body())
+
+    result = world.office.get(f"/v1/bids/{bid['id']}/appraisal").json()
+
+    assert result["settings"]["confidence_weighted"] is True
+    assert result["benefits"][0]["flows"][0]["amount"] == pytest.approx(165_000 * 0.7)
+
+
+def test_the_bid_appraisal_is_reproducible_with_monte_carlo(world: World) -> None:
+    uncertainty = {"kind": "pert", "low": 0.8, "mode": 1.0, "high": 1.4}
+    patch_round(
+        world,
+        world.round["id"],
+        {"settings": {"monte_carlo": {"samples": 2000, "cost_uncertainty": uncertainty}}},
+    )
+    bid = appraisable_bid(world)
+    world.office.created(f"/v1/bids/{bid['id']}/hypotheses", hypothesis_body())
+    path = f"/v1/bids/{bid['id']}/appraisal"
+
+    first, second = world.office.get(path), world.office.get(path)
+
+    assert first.status_code == 200, first.text
+    assert first.content == second.content
+    simulation = first.json()["appraisal"]["monte_carlo"]
+    assert (simulation["samples"], simulation["seed"]) == (2000, 0)
+    assert first.json()["settings"]["monte_carlo"]["cost_uncertainty"] == {
+        **uncertainty,
+        "shape": 4.0,
+    }
+    assert len(first.json()["appraisal"]["tornado"]) == len(COST_LINES)
+
+
+def test_a_request_may_ask_for_monte_carlo_or_turn_it_off(world: World) -> None:
+    bid = appraisable_bid(world)
+    path = f"/v1/bids/{bid['id']}/appraisal"
+
+    asked = world.office.get(path, params={"monte_carlo": "true"}).json()
+    seeded = world.office.get(path, params={"samples": 500, "seed": 3}).json()
+    off = world.office.get(path, params={"monte_carlo": "false"}).json()
+
+    assert (
+        asked["settings"]["monte_carlo"]["samples"],
+        asked["settings"]["monte_carlo"]["seed"],
+    ) == (
+        10_000,
+        0,
+    )
+    assert asked["appraisal"]["monte_carlo"]["samples"] == 10_000
+    assert seeded["appraisal"]["monte_carlo"]["samples"] == 500
+    assert seeded["appraisal"]["monte_carlo"]["seed"] == 3
+    assert off["appraisal"]["monte_carlo"] is None
+    assert off["settings"]["monte_carlo"] is None
+    too_many = world.office.get(path, params={"samples": 1_000_001})
+    assert too_many.status_code == 422
+    assert problem_fields(too_many) == {"samples"}
+
+
+def test_another_footprints_office_cannot_see_the_bid_appraisal(world: World) -> None:
+    bid = appraisable_bid(world)
+
+    response = world.other_office.get(f"/v1/bids/{bid['id']}/appraisal")
+
+    assert response.status_code == 404
+    assert response.json()["type"] == "urn:bpv:problem:not-found"
+
+
+def test_the_rounds_panel_sees_a_submitted_bids_appraisal(world: World) -> None:
+    submitted = world.submitted_bid()
+    draft = world.draft_bid()
+
+    assert world.assessor.get(f"/v1/bids/{submitted['id']}/appraisal").status_code == 200
+    assert world.chair.get(f"/v1/bids/{submitted['id']}/appraisal").status_code == 200
+    assert world.assessor.get(f"/v1/bids/{draft['id']}/appraisal").status_code == 404
+
+
+@pytest.mark.filterwarnings("ignore:.*encountered in:RuntimeWarning")
+@pytest.mark.parametrize(
+    "round_settings",
+    [
+        {"discounting": {"schedule": "flat", "rate": -0.99}, "base_year": 1950},
+        {"discounting": {"schedule": "flat", "rate": 0.99}},
+        {"base_year": 2019},
+        {"base_year": 1900},
+        {"persistence_years": 100, "value": {"return_measure": "bcr_linear", "bcr_cap": 0.5}},
+        {"benefit_optimism_bias": 1, "confidence_weighted": True, "value_per_qaly": 0},
+        {"monte_carlo": {"samples": 1_000_000, "seed": 2**63 - 1}},
+        {
+            "monte_carlo": {
+                "samples": 1_000_000,
+                "cost_uncertainty": {"kind": "normal", "mean": 1, "sd": 1000},
+                "benefit_uncertainty": {"kind": "uniform", "low": -1000, "high": 1000},
+            }
+        },
+        {
+            "monte_carlo": {
+                "samples": 1,
+                "cost_uncertainty": {"kind": "triangular", "low": 1, "mode": 1, "high": 1},
+                "benefit_uncertainty": {"kind": "pert", "low": 0, "mode": 0, "high": 0},
+            }
+        },
+    ],
+)
+def test_a_bid_appraisal_answers_under_any_valid_round_settings(
+    world: World, round_settings: dict[str, Any]
+) -> None:
+    patch_round(world, world.round["id"], {"settings": round_settings})
+    bid = appraisable_bid(world)
+    world.office.created(f"/v1/bids/{bid['id']}/hypotheses", hypothesis_body())
+
+    response = world.office.get(f"/v1/bids/{bid['id']}/appraisal")
+
+    assert response.status_code == 200, response.text
+    result = response.json()
+    if result["appraisal"] is None:
+        assert result["missing"], "an appraisal left out says why"

@@ -1,0 +1,225 @@
+"""Rounds over HTTP: their envelope, versioned criteria framework, appraisal settings, timeline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.app.conftest import Caller, World
+
+AREAS = ["diabetes", "cancer"]
+
+
+def criterion(key: str, weight: float, **fields: Any) -> dict[str, Any]:
+    body = {"key": key, "name": key.title(), "weight": weight, "scale": {"min": 0, "max": 10}}
+    body.update(fields)
+    return body
+
+
+CRITERIA = [
+    criterion("need", 0.6),
+    criterion("bcr_band", 0.4, source="computed"),
+]
+
+
+def problem_fields(response: Any) -> set[str]:
+    assert response.headers["content-type"] == "application/problem+json"
+    return {error["field"] for error in response.json().get("errors", [])}
+
+
+def patch(admin: Caller, round_: dict[str, Any], body: dict[str, Any]) -> Any:
+    return admin.patch(f"/v1/rounds/{round_['id']}", json=body, headers={"If-Match": "*"})
+
+
+def test_a_new_round_states_its_defaults(admin: Caller) -> None:
+    round_ = admin.created("/v1/rounds", {"name": "2017/18", "programme_areas": AREAS})
+
+    assert round_["criteria_version"] == 1
+    assert sum(c["weight"] for c in round_["criteria"]) == pytest.approx(1)
+    assert {c["key"] for c in round_["criteria"] if c["source"] == "computed"} == {
+        "logic_model_quality",
+        "evidence_strength",
+        "confidence",
+        "bcr_band",
+    }
+    settings = round_["settings"]
+    assert settings["base_year"] is None
+    assert settings["discounting"] == {"schedule": "green_book", "rate": None}
+    assert settings["value_per_qaly"] == 60_000
+    assert settings["confidence_weighted"] is False
+    assert settings["value"]["quality_weight"] == settings["value"]["return_weight"] == 0.5
+    assert [band["name"] for band in settings["value"]["bcr_bands"]] == [
+        "poor",
+        "low",
+        "medium",
+        "high",
+        "very_high",
+    ]
+    assert settings["monte_carlo"] is None
+    assert round_["envelope"] is None
+    assert round_["timeline"] is None
+
+
+def test_a_round_is_created_with_its_envelope_criteria_settings_and_timeline(
+    admin: Caller,
+) -> None:
+    body = {
+        "name": "2017/18",
+        "programme_areas": AREAS,
+        "envelope": {"total": 1_000_000, "by_year": {"2017": 600_000, "2018": 400_000}},
+        "criteria": CRITERIA,
+        "settings": {
+            "base_year": 2017,
+            "discounting": {"schedule": "flat", "rate": 0.035},
+            "value_per_qaly": 30_000,
+            "optimism_bias_table": {"high": 0.1, "low": 0.4},
+            "confidence_weighted": True,
+            "value": {"quality_weight": 0.7, "return_weight": 0.3},
+        },
+        "timeline": {"opens": "2017-04-01", "closes": "2017-06-30", "decisions": "2017-09-30"},
+    }
+
+    created = admin.created("/v1/rounds", body)
+    fetched = admin.get(f"/v1/rounds/{created['id']}").json()
+
+    assert fetched == created
+    assert created["envelope"] == body["envelope"]
+    assert [c["key"] for c in created["criteria"]] == ["need", "bcr_band"]
+    assert created["criteria"][0]["source"] == "assessor"
+    assert created["settings"]["discounting"] == {"schedule": "flat", "rate": 0.035}
+    assert created["settings"]["optimism_bias_table"] == {"high": 0.1, "low": 0.4}
+    assert created["settings"]["value"]["quality_weight"] == 0.7
+    assert created["timeline"]["closes"] == "2017-06-30"
+
+
+def test_criteria_whose_weights_do_not_sum_to_1_are_refused_and_the_round_kept(
+    admin: Caller,
+) -> None:
+    round_ = admin.created(
+        "/v1/rounds", {"name": "2017/18", "programme_areas": AREAS, "criteria": CRITERIA}
+    )
+    bad = [criterion("need", 0.6), criterion("bcr_band", 0.3, source="computed")]
+
+    response = patch(admin, round_, {"criteria": bad, "name": "Renamed"})
+
+    assert response.status_code == 422
+    assert problem_fields(response) == {"criteria"}
+    after = admin.get(f"/v1/rounds/{round_['id']}").json()
+    assert after == round_
+
+
+def test_a_round_with_bad_criteria_is_not_created(admin: Caller) -> None:
+    bad = [criterion("need", 0.5)]
+
+    response = admin.post(
+        "/v1/rounds", json={"name": "2017/18", "programme_areas": AREAS, "criteria": bad}
+    )
+
+    assert response.status_code == 422
+    assert problem_fields(response) == {"criteria"}
+    assert admin.get("/v1/rounds").json()["total"] == 0
+
+
+@pytest.mark.parametrize(
+    ("criteria", "field"),
+    [
+        ([criterion("magic", 1.0, source="computed")], "criteria[0].measure"),
+        ([criterion("need", 1.0, source="computed", measure="magic")], "criteria[0].measure"),
+        ([criterion("need", 1.0, measure="bcr_band")], "criteria[0].measure"),
+        ([criterion("need", 0.5), criterion("need", 0.5)], "criteria[1].key"),
+        ([criterion("need", 1.0, scale={"min": 5, "max": 5})], "criteria[0].scale"),
+        ([criterion("need", 1.5)], "criteria[0].weight"),
+        ([], "criteria"),
+    ],
+)
+def test_a_bad_criterion_is_refused_naming_it(
+    admin: Caller, criteria: list[dict[str, Any]], field: str
+) -> None:
+    round_ = admin.created("/v1/rounds", {"name": "2017/18", "programme_areas": AREAS})
+
+    response = patch(admin, round_, {"criteria": criteria})
+
+    assert response.status_code == 422
+    assert field in problem_fields(response)
+    assert admin.get(f"/v1/rounds/{round_['id']}").json() == round_
+
+
+def test_the_framework_version_rises_only_when_the_criteria_change(admin: Caller) -> None:
+    round_ = admin.created("/v1/rounds", {"name": "2017/18", "programme_areas": AREAS})
+
+    changed = patch(admin, round_, {"criteria": CRITERIA}).json()
+    same_again = patch(admin, round_, {"criteria": CRITERIA}).json()
+    settings_only = patch(admin, round_, {"settings": {"value_per_qaly": 20_000}}).json()
+    reweighted = patch(
+        admin, round_, {"criteria": [criterion("need", 0.5), CRITERIA[1] | {"weight": 0.5}]}
+    ).json()
+
+    assert changed["criteria_version"] == 2
+    assert same_again["criteria_version"] == 2
+    assert settings_only["criteria_version"] == 2
+    assert settings_only["settings"]["value_per_qaly"] == 20_000
+    assert settings_only["criteria"] == changed["criteria"]
+    assert reweighted["criteria_version"] == 3
+    assert reweighted["settings"]["value_per_qaly"] == 20_000
+
+
+def test_a_client_cannot_set_the_framework_version(admin: Caller) -> None:
+    response = admin.post(
+        "/v1/rounds", json={"name": "x", "programme_areas": AREAS, "criteria_version": 7}
+    )
+
+    assert response.status_code == 422
+    assert problem_fields(response) == {"criteria_version"}
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"settings": {"discounting": {"schedule": "flat"}}}, "settings.discounting.rate"),
+        (
+            {"settings": {"discounting": {"schedule": "flat", "rate": 1}}},
+            "settings.discounting.rate",
+        ),
+        ({"settings": {"value": {"quality_weight": 0.6, "return_weight": 0.6}}}, "settings.value"),
+        ({"settings": {"optimism_bias_table": {"middling": 0.2}}}, "settings.optimism_bias_table"),
+        ({"settings": {"value_per_qaly": -1}}, "settings.value_per_qaly"),
+        ({"settings": {"base_year": 1800}}, "settings.base_year"),
+        ({"settings": {"monte_carlo": {"samples": 2_000_000}}}, "settings.monte_carlo.samples"),
+        (
+            {
+                "settings": {
+                    "monte_carlo": {"cost_uncertainty": {"kind": "uniform", "low": 2, "high": 1}}
+                }
+            },
+            "settings.monte_carlo.cost_uncertainty.low",
+        ),
+        (
+            {"settings": {"value": {"bcr_bands": [{"name": "a", "lower": None, "value": 2}]}}},
+            "settings.value.bcr_bands[0].value",
+        ),
+        ({"settings": {"value_per_qualy": 1}}, "settings.value_per_qualy"),
+        ({"envelope": {"total": -5}}, "envelope.total"),
+        ({"envelope": {"by_year": {"1800": 5}}}, "envelope.by_year.1800.[key]"),
+        ({"timeline": {"opens": "2018-01-01", "closes": "2017-01-01"}}, "timeline"),
+    ],
+)
+def test_bad_settings_are_refused_naming_the_field(
+    admin: Caller, change: dict[str, Any], field: str
+) -> None:
+    round_ = admin.created("/v1/rounds", {"name": "2017/18", "programme_areas": AREAS})
+
+    response = patch(admin, round_, change)
+
+    assert response.status_code == 422, response.text
+    assert any(f.startswith(field) for f in problem_fields(response)), problem_fields(response)
+    assert admin.get(f"/v1/rounds/{round_['id']}").json() == round_
+
+
+def test_only_an_administrator_sets_a_rounds_criteria(world: World) -> None:
+    response = world.office.patch(
+        f"/v1/rounds/{world.round['id']}", json={"criteria": CRITERIA}, headers={"If-Match": "*"}
+    )
+
+    assert response.status_code == 403
+    assert world.admin.get(f"/v1/rounds/{world.round['id']}").json()["criteria_version"] == 1
