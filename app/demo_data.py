@@ -12,9 +12,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from app.schemas.appraisals import RoundMonteCarlo, RoundSettings, Triangular
+from app.schemas.appraisals import RoundMonteCarlo, RoundSettings
 from app.schemas.bids import CostKind, CostLine, Level, Risk
 from app.schemas.common import YearAmount
+from app.schemas.distributions import Triangular
 from app.schemas.hypotheses import (
     AdditionalityIn,
     BaselineIn,

@@ -8,6 +8,7 @@ from dataclasses import asdict
 from typing import Any
 
 from app.schemas import appraisals as api
+from app.schemas import distributions as dists
 from app.schemas.hypotheses import HypothesisCreate
 from app.schemas.logic_models import (
     EdgeIn,
@@ -140,15 +141,17 @@ def discounting_out(schedule: DiscountSchedule) -> api.Discounting:
     return api.Discounting(schedule=api.Schedule(schedule.kind), rate=schedule.rate)
 
 
-def distribution(spec: api.Triangular | api.Pert | api.Normal | api.Uniform) -> Distribution:
+def distribution(
+    spec: dists.Triangular | dists.Pert | dists.Normal | dists.Uniform,
+) -> Distribution:
     match spec:
-        case api.Triangular():
+        case dists.Triangular():
             return Triangular(spec.low, spec.mode, spec.high)
-        case api.Pert():
+        case dists.Pert():
             return Pert(spec.low, spec.mode, spec.high, spec.shape)
-        case api.Normal():
+        case dists.Normal():
             return Normal(spec.mean, spec.sd)
-        case api.Uniform():
+        case dists.Uniform():
             return Uniform(spec.low, spec.high)
 
 

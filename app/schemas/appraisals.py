@@ -15,6 +15,7 @@ from pydantic import BaseModel, Discriminator, Field, Strict, Tag
 
 from app.schemas.bids import CostKind
 from app.schemas.common import FinancialYear, Fraction, Key, Money, Name, Number, Schema
+from app.schemas.distributions import Uncertainty
 from app.schemas.logic_models import EdgeRefOut, IndicatorIn
 from bpv.appraisal import MAX_SAMPLES
 from bpv.hypotheses import BenefitType
@@ -26,7 +27,6 @@ MAX_FLOWS = 500
 MAX_SEED = 2**63 - 1
 
 BenefitAmount = Annotated[float, Strict(), Field(ge=-1e13, le=1e13)]
-Multiplier = Annotated[float, Strict(), Field(ge=-1000, le=1000)]
 Uplift = Annotated[
     float,
     Strict(),
@@ -75,43 +75,6 @@ class BenefitFlowIn(Schema):
         description="Pounds at base-year prices, or QALYs on a `qaly` line (monetised at the "
         "value per QALY)."
     )
-
-
-class Triangular(Schema):
-    kind: Literal["triangular"]
-    low: Multiplier
-    mode: Multiplier
-    high: Multiplier
-
-
-class Pert(Schema):
-    kind: Literal["pert"]
-    low: Multiplier
-    mode: Multiplier
-    high: Multiplier
-    shape: Annotated[float, Strict(), Field(gt=0, le=1000)] = 4.0
-
-
-class Normal(Schema):
-    kind: Literal["normal"]
-    mean: Multiplier
-    sd: Annotated[float, Strict(), Field(ge=0, le=1000)]
-
-
-class Uniform(Schema):
-    kind: Literal["uniform"]
-    low: Multiplier
-    high: Multiplier
-
-
-Uncertainty = Annotated[
-    Triangular | Pert | Normal | Uniform,
-    Field(
-        discriminator="kind",
-        description="A multiplier on every flow of the line: 1 is the flows as given. "
-        "The deterministic figures use the flows as given; Monte Carlo samples the multiplier.",
-    ),
-]
 
 
 class RiskAreaIn(Schema):

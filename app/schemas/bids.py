@@ -9,6 +9,7 @@ from enum import StrEnum
 from pydantic import Field
 
 from app.schemas.common import Fraction, Name, ReadSchema, Schema, Text, YearAmount
+from app.schemas.distributions import Uncertainty
 from app.schemas.hypotheses import HypothesisRead
 from app.schemas.logic_models import LogicModelIn
 from bpv.lifecycle import BidStatus
@@ -28,6 +29,11 @@ class CostLine(Schema):
         default=None, description="Uplift as a fraction; else the round's table by grade."
     )
     confidence_grade: EvidenceGrade | None = None
+    uncertainty: Uncertainty | None = Field(
+        default=None,
+        description="How far the line's cost may vary, for Monte Carlo; else the round's "
+        "cost_uncertainty.",
+    )
 
 
 class Level(StrEnum):

@@ -8,6 +8,7 @@ import uuid
 from pydantic import Field
 
 from app.schemas.common import Fraction, IsoDate, Key, Number, Schema, Text
+from app.schemas.distributions import Uncertainty
 from app.schemas.logic_models import EdgeRefOut, EvidenceIn, IndicatorIn
 from bpv.hypotheses import BenefitType
 
@@ -48,6 +49,12 @@ class HypothesisCreate(Schema):
     rationale: Text
     evidence: EvidenceIn
     confidence: Fraction
+    confidence_uncertainty: Uncertainty | None = Field(
+        default=None,
+        description="How far the confidence itself may vary (in confidence units, e.g. a "
+        "triangular 0.5, 0.7, 0.8), sampled by Monte Carlo when the round weights benefits by "
+        "confidence.",
+    )
     monetisation: MonetisationIn | None = None
     additionality: AdditionalityIn | None = None
 
@@ -64,6 +71,7 @@ class HypothesisRead(Schema):
     rationale: str
     evidence: EvidenceIn
     confidence: float
+    confidence_uncertainty: Uncertainty | None
     monetisation: MonetisationIn | None
     additionality: AdditionalityIn | None
     created_at: dt.datetime

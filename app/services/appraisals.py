@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from app import translate
 from app.auth import Principal
 from app.schemas import appraisals as api
+from app.schemas import distributions as dists
 from app.schemas.bids import CostLine as BidCostLine
 from app.schemas.common import YearAmount
 from app.schemas.hypotheses import HypothesisCreate
@@ -205,7 +206,7 @@ class _BidAppraisal:
             if traced is not None:
                 benefits = [line for line, _ in traced]
                 benefit_traces = [trace for _, trace in traced]
-                monte_carlo = self.monte_carlo(len(costs), len(benefits))
+                monte_carlo = self.monte_carlo(costs, benefits)
                 appraisal = self.appraise(costs, benefits, settings, monte_carlo)
         used = self.settings.model_copy(update={"base_year": base_year, "monte_carlo": monte_carlo})
         return api.BidAppraisalOut(
@@ -276,6 +277,7 @@ class _BidAppraisal:
                     kind=CostKind(line.kind),
                     flows=tuple(Flow(f.year, f.amount) for f in line.flows),
                     optimism_bias=spec,
+                    uncertainty=_uncertainty(line.uncertainty),
                 )
             )
             traces.append(
@@ -311,6 +313,7 @@ class _BidAppraisal:
                 {h.key: h.domain for h in self.hypotheses},
                 settings,
                 persistence_years=self.settings.persistence_years,
+                confidence_distributions=self.confidence_distributions(),
             )
         except InvalidInput as error:
             self.note(self.bid_field(error.field or "hypotheses", []), error.message)
@@ -318,7 +321,26 @@ class _BidAppraisal:
         by_key = {h.key: h for h in self.hypotheses}
         return [(line, _benefit_trace(line, by_key[line.name])) for line in lines]
 
-    def monte_carlo(self, costs: int, benefits: int) -> api.RoundMonteCarlo | None:
+    def confidence_distributions(self) -> dict[str, Distribution]:
+        """Uncertain confidences, which count only where the round weights by confidence."""
+        spreads = {}
+        for index, h in enumerate(self.hypotheses):
+            spread = _uncertainty(h.doc.confidence_uncertainty)
+            if spread is None or h.domain.monetisation is None:
+                continue
+            if self.settings.confidence_weighted:
+                spreads[h.key] = spread
+            else:
+                self.note(
+                    f"hypotheses[{index}].confidence_uncertainty",
+                    "the round does not weight benefits by confidence, so the uncertainty of "
+                    "this confidence is not sampled",
+                )
+        return spreads
+
+    def monte_carlo(
+        self, costs: Sequence[CostLine], benefits: Sequence[BenefitLine]
+    ) -> api.RoundMonteCarlo | None:
         """The round's Monte Carlo settings, overridden by the request's.
 
         A request asking for more draws than a simulation may take is refused; a round's
@@ -327,6 +349,12 @@ class _BidAppraisal:
         chosen = self.settings.monte_carlo
         if self.request.enabled is False:
             return None
+        own = any(line.uncertainty is not None for line in costs) or any(
+            line.uncertainty is not None for line in benefits
+        )
+        if chosen is None and own:
+            # Lines that carry their own distributions are simulated with the defaults.
+            chosen = api.RoundMonteCarlo()
         if self.request.given:
             chosen = (chosen or api.RoundMonteCarlo()).model_copy(
                 update={
@@ -337,8 +365,11 @@ class _BidAppraisal:
             )
         if chosen is None:
             return None
-        uncertain = (costs if chosen.cost_uncertainty else 0) + (
-            benefits if chosen.benefit_uncertainty else 0
+        uncertain = sum(
+            line.uncertainty is not None or chosen.cost_uncertainty is not None for line in costs
+        ) + sum(
+            line.uncertainty is not None or chosen.benefit_uncertainty is not None
+            for line in benefits
         )
         try:
             check_sample_budget(chosen.samples, uncertain, "settings.monte_carlo.samples")
@@ -361,12 +392,18 @@ class _BidAppraisal:
         if not costs and not benefits:
             return None
         simulation = None
-        if monte_carlo is not None:
+        if monte_carlo is None:
+            # Without a simulation the lines' own distributions are not sampled either.
+            costs = [replace(line, uncertainty=None) for line in costs]
+            benefits = [replace(line, uncertainty=None) for line in benefits]
+        else:
             simulation = MonteCarloSettings(monte_carlo.samples, monte_carlo.seed)
             cost_spread = _uncertainty(monte_carlo.cost_uncertainty)
             benefit_spread = _uncertainty(monte_carlo.benefit_uncertainty)
-            costs = [replace(line, uncertainty=cost_spread) for line in costs]
-            benefits = [replace(line, uncertainty=benefit_spread) for line in benefits]
+            costs = [replace(line, uncertainty=line.uncertainty or cost_spread) for line in costs]
+            benefits = [
+                replace(line, uncertainty=line.uncertainty or benefit_spread) for line in benefits
+            ]
         try:
             out = translate.appraisal_out(appraise(costs, benefits, settings, simulation))
             check_finite(out, settings, "settings.discounting")
@@ -450,7 +487,7 @@ def _score_out(low: WeightedScore, high: WeightedScore, waiting: set[str]) -> ap
 
 
 def _uncertainty(
-    spec: api.Triangular | api.Pert | api.Normal | api.Uniform | None,
+    spec: dists.Triangular | dists.Pert | dists.Normal | dists.Uniform | None,
 ) -> Distribution | None:
     return None if spec is None else translate.distribution(spec)
 

@@ -14,7 +14,7 @@ from app.problems import Conflict, NotFound
 from app.repositories.bids import Bids
 from app.repositories.places import Footprints, Organisations
 from app.repositories.rounds import Rounds
-from app.schemas.bids import BidCreate, BidRead, BidUpdate, BidVersionRead
+from app.schemas.bids import BidCreate, BidRead, BidUpdate, BidVersionRead, CostLine
 from app.schemas.hypotheses import HypothesisCreate, HypothesisRead
 from app.schemas.keys import Role
 from app.schemas.logic_models import LogicModelIn
@@ -85,6 +85,7 @@ class BidService:
 
     def create(self, data: BidCreate) -> Bid:
         self.principal.require(Role.PROGRAMME_OFFICE)
+        _check_cost_lines(data.cost_lines)
         round_ = self._open_round(data.round_id)
         _check_programme_area(round_, data.programme_area)
         footprint_id = self._footprint_for(data.footprint_id)
@@ -108,6 +109,7 @@ class BidService:
 
     def update(self, bid: Bid, data: BidUpdate, if_match: str | None) -> Bid:
         version = self._editable(bid, if_match, required=True)
+        _check_cost_lines(data.cost_lines)
         changes = data.model_dump(exclude_unset=True, mode="json")
         if changes.get("programme_area") is not None:
             round_ = self.session.get(Round, bid.round_id)
@@ -138,6 +140,9 @@ class BidService:
     def add_hypothesis(self, bid: Bid, data: HypothesisCreate) -> HypothesisRead:
         version = self._editable(bid, None, required=False)
         check_hypothesis(translate.logic_model(version.logic_model), translate.hypothesis(data))
+        if data.confidence_uncertainty is not None:
+            spread = translate.distribution(data.confidence_uncertainty)
+            spread.validate("confidence_uncertainty")
         existing = self.bids.hypotheses([version.id])
         row = self.bids.add_hypothesis(
             Hypothesis(
@@ -267,6 +272,12 @@ def _check_programme_area(round_: Round, area: str) -> None:
         )
 
 
+def _check_cost_lines(lines: list[CostLine] | None) -> None:
+    for index, line in enumerate(lines or []):
+        if line.uncertainty is not None:
+            translate.distribution(line.uncertainty).validate(f"cost_lines[{index}].uncertainty")
+
+
 def _content(values: dict[str, Any]) -> dict[str, Any]:
     return {field: values.get(field) or [] for field in CONTENT_FIELDS}
 
@@ -296,5 +307,12 @@ def hypothesis_read(bid: Bid, version: BidVersion, row: Hypothesis) -> Hypothesi
         bid_id=bid.id,
         bid_version=version.number,
         created_at=row.created_at,
-        **{"edge": None, "path": None, "monetisation": None, "additionality": None, **row.body},
+        **{
+            "edge": None,
+            "path": None,
+            "confidence_uncertainty": None,
+            "monetisation": None,
+            "additionality": None,
+            **row.body,
+        },
     )

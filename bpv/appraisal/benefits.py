@@ -212,12 +212,15 @@ def benefit_lines_from_hypotheses(
     settings: AppraisalSettings,
     *,
     persistence_years: int = 0,
+    confidence_distributions: Mapping[str, Distribution] | None = None,
 ) -> tuple[BenefitLine, ...]:
     """Benefit lines for a bid's monetised hypotheses, keyed by the label each line carries.
 
     Hypotheses without monetisation claim no pounds and are left out. Confidence weighting
-    follows the round's settings.
+    follows the round's settings; `confidence_distributions` (by label) make a hypothesis's
+    confidence uncertain, which needs confidence weighting.
     """
+    distributions = confidence_distributions or {}
     return tuple(
         benefits_from_hypothesis(
             hypothesis,
@@ -225,6 +228,7 @@ def benefit_lines_from_hypotheses(
             base_year=settings.base_year,
             persistence_years=persistence_years,
             confidence_weighted=settings.confidence_weighted,
+            confidence_distribution=distributions.get(source),
             field=f"hypotheses[{index}]",
         ).benefit_line()
         for index, (source, hypothesis) in enumerate(hypotheses.items())

@@ -599,3 +599,81 @@ def test_a_bid_appraisal_answers_under_any_valid_round_settings(
     result = response.json()
     if result["appraisal"] is None:
         assert result["missing"], "an appraisal left out says why"
+
+
+# Distributions a bid carries itself
+
+
+def test_a_cost_line_with_its_own_distribution_is_simulated_without_round_settings(
+    world: World,
+) -> None:
+    uncertain = [{**COST_LINES[0], "uncertainty": {"kind": "uniform", "low": 0.9, "high": 1.5}}]
+    bid = world.draft_bid(cost_lines=uncertain)
+    path = f"/v1/bids/{bid['id']}/appraisal"
+
+    simulated = world.office.get(path).json()
+    off = world.office.get(path, params={"monte_carlo": "false"}).json()
+
+    simulation = simulated["appraisal"]["monte_carlo"]
+    assert (simulation["samples"], simulation["seed"]) == (10_000, 0)
+    assert simulation["npsv"]["p5"] < simulation["npsv"]["p95"]
+    # The multiplier averages 1.2, so the simulated cost is higher and the mean NPSV lower.
+    assert simulation["npsv"]["mean"] < simulated["appraisal"]["npsv"]
+    assert [bar["line"] for bar in simulated["appraisal"]["tornado"]] == ["Diabetes nurses"]
+    assert off["appraisal"]["monte_carlo"] is None
+    assert off["appraisal"]["npsv"] == simulated["appraisal"]["npsv"]
+
+
+def test_an_uncertain_confidence_is_sampled_when_the_round_weights_by_confidence(
+    world: World,
+) -> None:
+    patch_round(world, world.round["id"], {"settings": {"confidence_weighted": True}})
+    bid = appraisable_bid(world)
+    spread = {"kind": "triangular", "low": 0.4, "mode": 0.7, "high": 0.8}
+    world.office.created(
+        f"/v1/bids/{bid['id']}/hypotheses", hypothesis_body(confidence_uncertainty=spread)
+    )
+
+    result = world.office.get(f"/v1/bids/{bid['id']}/appraisal").json()
+
+    simulation = result["appraisal"]["monte_carlo"]
+    assert simulation["npsv"]["p5"] < simulation["npsv"]["p95"]
+    # The triangle's mean (0.633) sits below the point confidence (0.7): so does the mean NPSV.
+    assert simulation["npsv"]["mean"] < result["appraisal"]["npsv"]
+
+
+def test_an_uncertain_confidence_is_noted_when_the_round_does_not_weight_by_it(
+    world: World,
+) -> None:
+    bid = appraisable_bid(world)
+    spread = {"kind": "uniform", "low": 0.5, "high": 0.9}
+    world.office.created(
+        f"/v1/bids/{bid['id']}/hypotheses", hypothesis_body(confidence_uncertainty=spread)
+    )
+
+    result = world.office.get(f"/v1/bids/{bid['id']}/appraisal").json()
+
+    assert "hypotheses[0].confidence_uncertainty" in {m["field"] for m in result["missing"]}
+
+
+def test_a_distribution_whose_low_exceeds_its_high_is_refused_on_the_bid(world: World) -> None:
+    inverted = {"kind": "uniform", "low": 1.5, "high": 0.9}
+    bid = world.draft_bid()
+
+    cost = world.office.patch(
+        f"/v1/bids/{bid['id']}",
+        json={"cost_lines": [{**COST_LINES[0], "uncertainty": inverted}]},
+        headers={"If-Match": "*"},
+    )
+    world.office.put(
+        f"/v1/bids/{bid['id']}/logic-model", json=good_logic_model(), headers={"If-Match": "*"}
+    )
+    confidence = world.office.post(
+        f"/v1/bids/{bid['id']}/hypotheses", json=hypothesis_body(confidence_uncertainty=inverted)
+    )
+
+    assert cost.status_code == 422
+    assert problem_fields(cost) == {"cost_lines[0].uncertainty.low"}
+    assert confidence.status_code == 422
+    assert problem_fields(confidence) == {"confidence_uncertainty.low"}
+    assert world.office.get(f"/v1/bids/{bid['id']}").json()["cost_lines"] == []
