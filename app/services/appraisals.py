@@ -6,12 +6,11 @@ to its hypothesis, and says what could not be computed.
 
 from __future__ import annotations
 
-import math
 import re
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Literal
 
 from sqlalchemy.orm import Session
 
@@ -66,31 +65,6 @@ def check_sample_budget(samples: int, uncertain_lines: int, field: str) -> None:
         )
 
 
-def _floats(value: Any, path: str = "") -> Iterator[tuple[str, float]]:
-    if isinstance(value, float):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _floats(item, f"{path}.{key}" if path else key)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _floats(item, f"{path}[{index}]")
-
-
-def check_finite(out: api.AppraisalOut, settings: AppraisalSettings, field: str) -> None:
-    """Refuse inputs whose figures overflow a float (a steeply negative rate over centuries, or
-    ratios over vanishingly small costs): JSON has no infinity or NaN to send them as."""
-    for path, value in _floats(out.model_dump()):
-        if not math.isfinite(value):
-            rate = settings.discounting.rate
-            blamed = f"{field}.rate" if rate is not None and rate < 0 else "body"
-            raise InvalidInput(
-                f"the figures overflow (e.g. {path}); the amounts or the discount rate are "
-                "too extreme to appraise",
-                blamed,
-            )
-
-
 def preview(request: api.AppraisalRequest) -> api.AppraisalOut:
     """`POST /v1/appraisals`: the request's lines under the request's own settings."""
     costs = [translate.cost_line(line) for line in request.costs]
@@ -109,9 +83,7 @@ def preview(request: api.AppraisalRequest) -> api.AppraisalOut:
     uncertain = sum(line.uncertainty is not None for line in lines)
     samples = monte_carlo.samples if monte_carlo else DEFAULT_SAMPLES
     check_sample_budget(samples, uncertain, "monte_carlo.samples")
-    out = translate.appraisal_out(appraise(costs, benefits, settings, monte_carlo))
-    check_finite(out, settings, "discounting")
-    return out
+    return translate.appraisal_out(appraise(costs, benefits, settings, monte_carlo))
 
 
 @dataclass(frozen=True)
@@ -406,7 +378,6 @@ class _BidAppraisal:
             ]
         try:
             out = translate.appraisal_out(appraise(costs, benefits, settings, simulation))
-            check_finite(out, settings, "settings.discounting")
         except InvalidInput as error:
             self.note(self.bid_field(error.field, benefits), error.message)
             return None
@@ -418,6 +389,8 @@ class _BidAppraisal:
             return "bid"
         if field.startswith(("hypotheses", "settings.")):
             return field
+        if field == "costs":
+            return "cost_lines"
         match = re.match(r"costs\[(\d+)\](.*)", field)
         if match:
             return f"cost_lines[{match[1]}]{match[2]}"

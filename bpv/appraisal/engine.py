@@ -28,6 +28,7 @@ from bpv.appraisal.uncertainty import (
     tornado,
 )
 from bpv.appraisal.validation import (
+    first_non_finite,
     require_fraction,
     require_int,
     require_non_negative,
@@ -382,7 +383,7 @@ def appraise(
         switch = value_per_qaly - after.npsv / total_discounted_qalys
         value_per_qaly_switching = switch if switch >= 0.0 else None
 
-    return Appraisal(
+    appraisal = Appraisal(
         method_version=METHOD_VERSION,
         settings=settings,
         measures=after,
@@ -398,4 +399,20 @@ def appraise(
         monte_carlo_settings=monte_carlo,
         monte_carlo=None if monte_carlo is None else simulate(line_values, monte_carlo),
         tornado=tornado(line_values) if monte_carlo is not None else (),
+    )
+    _require_finite_figures(appraisal)
+    return appraisal
+
+
+def _require_finite_figures(appraisal: Appraisal) -> None:
+    """Refuse inputs whose figures overflow a float (a steeply negative rate over centuries, or
+    ratios over vanishingly small costs): such figures have no meaning, nor a JSON form."""
+    where = first_non_finite(appraisal)
+    if where is None:
+        return
+    rate = appraisal.settings.discounting.rate
+    raise InvalidInput(
+        f"the figures overflow (at {where}); the amounts or the discount rate are too extreme "
+        "to appraise",
+        "discounting.rate" if rate is not None and rate < 0 else "costs",
     )
