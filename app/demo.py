@@ -23,6 +23,7 @@ from app.schemas.places import FootprintCreate, OrganisationCreate
 from app.schemas.rounds import RoundCreate
 from app.services.bids import BidService
 from app.services.keys import issue_key
+from app.services.places import add_footprint, add_organisation
 from app.services.rounds import new_round
 from app.tables import Footprint, Organisation, Round, utcnow
 from bpv.lifecycle import RoundStatus, round_moved
@@ -64,8 +65,7 @@ def _every(fetch: Callable[[int, int], tuple[list[T], int]]) -> Iterator[T]:
 
 
 def _footprint(session: Session, data: FootprintCreate) -> Footprint:
-    footprints = Footprints(session)
-    return footprints.by_code(data.code) or footprints.add(Footprint(**data.model_dump()))
+    return Footprints(session).by_code(data.code) or add_footprint(session, data)
 
 
 def _organisation(
@@ -75,13 +75,11 @@ def _organisation(
     existing = organisations.by_code(demo.code)
     if existing is not None:
         return existing
-    members = [footprints[code] for code in demo.footprints]
+    member_ids = [footprints[code].id for code in demo.footprints]
     data = OrganisationCreate(
-        code=demo.code, name=demo.name, kind=demo.kind, footprint_ids=[f.id for f in members]
+        code=demo.code, name=demo.name, kind=demo.kind, footprint_ids=member_ids
     )
-    return organisations.add(
-        Organisation(code=data.code, name=data.name, kind=data.kind, footprints=members)
-    )
+    return add_organisation(session, data)
 
 
 def _round(session: Session, loader: Principal, data: RoundCreate) -> Round:

@@ -6,11 +6,11 @@ from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 
 from app.deps import IdempotencyDep, PageDep, PrincipalDep, SessionDep
-from app.problems import Conflict, problem_responses
+from app.problems import problem_responses
 from app.repositories.places import Footprints
 from app.schemas.common import Page
 from app.schemas.places import FootprintCreate, FootprintRead
-from app.tables import Footprint
+from app.services.places import add_footprint
 
 router = APIRouter(prefix="/footprints", tags=["places"], responses=problem_responses())
 
@@ -27,10 +27,7 @@ def create_footprint(
     principal.require_admin()
     if replayed := idempotency.replay():
         return replayed
-    footprints = Footprints(session)
-    if footprints.by_code(data.code) is not None:
-        raise Conflict(f"Footprint code {data.code!r} is taken.")
-    created = FootprintRead.model_validate(footprints.add(Footprint(**data.model_dump())))
+    created = FootprintRead.model_validate(add_footprint(session, data))
     idempotency.record(status.HTTP_201_CREATED, created)
     return created
 
