@@ -44,7 +44,7 @@ def create_bid(
     bid = service.create(data)
     response.headers["Location"] = f"/v1/bids/{bid.id}"
     created = _answer(service, bid, response)
-    idempotency.record(status.HTTP_201_CREATED, created)
+    idempotency.record(status.HTTP_201_CREATED, created, response)
     return created
 
 

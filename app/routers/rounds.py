@@ -6,8 +6,9 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
+from fastapi.responses import JSONResponse
 
-from app.deps import IfMatch, PageDep, PrincipalDep, SessionDep
+from app.deps import IdempotencyDep, IfMatch, PageDep, PrincipalDep, SessionDep
 from app.problems import NotFound, problem_responses
 from app.repositories.rounds import Rounds
 from app.schemas.common import Page
@@ -20,14 +21,22 @@ from bpv.lifecycle import RoundStatus
 router = APIRouter(prefix="/rounds", tags=["rounds"], responses=problem_responses())
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=RoundRead)
 def create_round(
-    data: RoundCreate, session: SessionDep, principal: PrincipalDep, response: Response
-) -> RoundRead:
+    data: RoundCreate,
+    session: SessionDep,
+    principal: PrincipalDep,
+    response: Response,
+    idempotency: IdempotencyDep,
+) -> RoundRead | JSONResponse:
     principal.require_admin()
+    if replayed := idempotency.replay():
+        return replayed
     row = Rounds(session, principal).add(new_round(data))
     response.headers["ETag"] = etag(row.version)
-    return round_read(row)
+    created = round_read(row)
+    idempotency.record(status.HTTP_201_CREATED, created, response)
+    return created
 
 
 @router.get("")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from fastapi import Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import select
@@ -45,18 +46,25 @@ class Idempotency:
             )
         if record.status_code is None:
             raise Conflict("A request with this Idempotency-Key is still in progress.")
+        stored = record.response or {}
         return JSONResponse(
-            record.response, status_code=record.status_code, headers={REPLAYED_HEADER: "true"}
+            stored.get("body"),
+            status_code=record.status_code,
+            headers={**stored.get("headers", {}), REPLAYED_HEADER: "true"},
         )
 
-    def record(self, status_code: int, result: BaseModel) -> None:
-        """Keep the response to replay it; a no-op without a key."""
+    def record(self, status_code: int, result: BaseModel, response: Response | None = None) -> None:
+        """Keep the response (its body, ETag and Location) to replay it; a no-op without a key."""
         if self.key is None:
             return
         record = self._find()
         assert record is not None, "replay() claims the key before the request runs"
+        headers = {} if response is None else dict(response.headers)
         record.status_code = status_code
-        record.response = result.model_dump(mode="json")
+        record.response = {
+            "body": result.model_dump(mode="json"),
+            "headers": {name: headers[name] for name in ("etag", "location") if name in headers},
+        }
         self.session.flush()
 
     @property

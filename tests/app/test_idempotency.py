@@ -18,6 +18,8 @@ def test_a_retried_bid_creation_stores_once_and_replays_the_response(world: Worl
     assert first.status_code == retry.status_code == 201
     assert retry.json() == first.json()
     assert retry.headers["Idempotent-Replayed"] == "true"
+    assert retry.headers["ETag"] == first.headers["ETag"]
+    assert retry.headers["Location"] == first.headers["Location"]
     assert world.office.get("/v1/bids").json()["total"] == 1
 
 
@@ -69,3 +71,15 @@ def test_concurrent_retries_store_once(admin: Caller) -> None:
 
     assert statuses == [201] * 6
     assert admin.get("/v1/footprints").json()["total"] == 1
+
+
+def test_a_retried_round_creation_stores_once(admin: Caller) -> None:
+    body = {"name": "Transformation 2018/19", "programme_areas": ["cancer"]}
+    headers = {"Idempotency-Key": "round-2018"}
+
+    first = admin.post("/v1/rounds", json=body, headers=headers)
+    retry = admin.post("/v1/rounds", json=body, headers=headers)
+
+    assert (first.status_code, retry.status_code) == (201, 201)
+    assert retry.json()["id"] == first.json()["id"]
+    assert admin.get("/v1/rounds").json()["total"] == 1
