@@ -171,6 +171,11 @@ class ComputedScore:
     fraction: float
     detail: str
 
+    @classmethod
+    def placed(cls, criterion: Criterion, fraction: float, detail: str) -> ComputedScore:
+        """A [0, 1] fraction placed on the criterion's own scale."""
+        return cls(criterion.key, criterion.scale.from_fraction(fraction), fraction, detail)
+
 
 def _assessor_values(
     framework: CriteriaFramework, scores: Sequence[CriterionScore], field_name: str
@@ -347,11 +352,8 @@ def combine_assessments(
 def logic_model_quality_score(quality: Quality, criterion: Criterion) -> ComputedScore:
     """The logic model's quality score in [0, 1], placed on the criterion's scale."""
     fraction = require_fraction(quality.score, "quality.score")
-    return ComputedScore(
-        criterion.key,
-        criterion.scale.from_fraction(fraction),
-        fraction,
-        f"logic-model quality {fraction:.3f} from its validation findings",
+    return ComputedScore.placed(
+        criterion, fraction, f"logic-model quality {fraction:.3f} from its validation findings"
     )
 
 
@@ -365,9 +367,8 @@ def evidence_strength_score(
         if hypotheses
         else 0.0
     )
-    return ComputedScore(
-        criterion.key,
-        criterion.scale.from_fraction(fraction),
+    return ComputedScore.placed(
+        criterion,
         fraction,
         f"mean evidence strength {fraction:.3f} over {len(hypotheses)} hypotheses",
     )
@@ -385,11 +386,8 @@ def confidence_score(
         if hypotheses
         else 0.0
     )
-    return ComputedScore(
-        criterion.key,
-        criterion.scale.from_fraction(fraction),
-        fraction,
-        f"mean confidence {fraction:.3f} over {len(hypotheses)} hypotheses",
+    return ComputedScore.placed(
+        criterion, fraction, f"mean confidence {fraction:.3f} over {len(hypotheses)} hypotheses"
     )
 
 
@@ -449,12 +447,7 @@ def bcr_band_score(
     band = bcr_band(bcr, bands)
     if band is None:
         return ComputedScore(criterion.key, criterion.scale.min, 0.0, "BCR undefined (no costs)")
-    return ComputedScore(
-        criterion.key,
-        criterion.scale.from_fraction(band.value),
-        band.value,
-        f"BCR {bcr:.2f} is in band {band.name}",
-    )
+    return ComputedScore.placed(criterion, band.value, f"BCR {bcr:.2f} is in band {band.name}")
 
 
 def computed_scores(

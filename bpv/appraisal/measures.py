@@ -131,19 +131,26 @@ def measures_of(
 ) -> Measures:
     """Measures from per-year totals (index t = year - base_year), undiscounted and discounted.
 
-    BCR and ROI are None when PV of costs is zero (the ratio is undefined).
+    BCR and ROI are None when PV of costs is zero, or so near it that the ratio is beyond a
+    float's range: the ratio is undefined either way.
     """
     pv_costs = float(discounted_costs.sum())
     pv_benefits = float(discounted_benefits.sum())
-    no_costs = pv_costs == 0.0
     return Measures(
         pv_costs=pv_costs,
         pv_benefits=pv_benefits,
         pv_cash_releasing_benefits=pv_cash_releasing_benefits,
         npsv=pv_benefits - pv_costs,
-        bcr=None if no_costs else pv_benefits / pv_costs,
-        roi=None if no_costs else (pv_cash_releasing_benefits - pv_costs) / pv_costs,
+        bcr=_ratio(pv_benefits, pv_costs),
+        roi=_ratio(pv_cash_releasing_benefits - pv_costs, pv_costs),
         payback_year=payback_year(discounted_benefits - discounted_costs, base_year, first_t),
         payback_year_undiscounted=payback_year(benefits - costs, base_year, first_t),
         irr=internal_rate_of_return(benefits - costs),
     )
+
+
+def _ratio(numerator: float, denominator: float) -> float | None:
+    if denominator == 0.0:
+        return None
+    ratio = numerator / denominator
+    return ratio if math.isfinite(ratio) else None

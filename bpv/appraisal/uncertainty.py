@@ -6,6 +6,7 @@ and each sample's NPSV is a matrix product of multipliers and line PVs.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -203,7 +204,9 @@ def switching_values(lines: Sequence[LineValue]) -> tuple[SwitchingValue, ...]:
     for line in lines:
         contribution = line.npsv_contribution
         factor = None if contribution == 0.0 else 1.0 - npsv / contribution
-        if factor is not None and factor < 0.0:
+        # A negative multiplier cannot happen, and one beyond a float's range (a vanishing line
+        # against a sizeable NPSV) means the line cannot switch the decision either.
+        if factor is not None and (factor < 0.0 or not math.isfinite(factor * line.pv)):
             factor = None
         values.append(
             SwitchingValue(

@@ -135,11 +135,3 @@ def test_figures_that_overflow_name_the_negative_rate_that_caused_them() -> None
     distant = CostLine("far off", CostKind.REVENUE, flows_of({2017: 1.0, 2497: 1.0}))
 
     assert field_of_error([distant], [], settings) == "discounting.rate"
-
-
-@pytest.mark.filterwarnings("ignore:.*encountered in:RuntimeWarning")
-def test_a_ratio_over_a_vanishing_cost_is_refused_not_returned_as_infinity() -> None:
-    speck = CostLine("speck", CostKind.REVENUE, flows_of({2017: 5e-324}))
-    huge = BenefitLine("huge", BenefitType.CASH_RELEASING, flows_of({2017: 1e13}))
-
-    assert field_of_error([speck], [huge]) == "costs"

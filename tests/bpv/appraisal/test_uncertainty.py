@@ -183,3 +183,15 @@ def test_a_cost_line_cannot_switch_when_npsv_is_negative_without_it() -> None:
 def test_a_million_samples_is_the_limit() -> None:
     assert MAX_SAMPLES == 1_000_000
     MonteCarloSettings(samples=MAX_SAMPLES).validate()
+
+
+def test_a_line_too_small_to_switch_the_decision_has_no_switching_value() -> None:
+    speck = CostLine("speck", CostKind.REVENUE, flows_of({2017: 5e-324}))
+    savings = BenefitLine("savings", BenefitType.CASH_RELEASING, flows_of({2017: 1_000.0}))
+
+    appraisal = appraise([speck], [savings], SETTINGS)
+    values = {v.line: v for v in appraisal.switching_values}
+
+    assert appraisal.bcr is None  # a ratio over a vanishing cost is undefined, not infinite
+    assert values["speck"].factor is None
+    assert values["savings"].factor == pytest.approx(0.0)
