@@ -45,6 +45,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
+        # `/v1/bids/` is not `/v1/bids`: a redirect would resend a POST body elsewhere.
+        redirect_slashes=False,
     )
     app.state.settings = settings
     problems.install(app)

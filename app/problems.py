@@ -40,10 +40,18 @@ class ProblemError(Exception):
     slug = "internal-error"
     title = "Internal error"
 
-    def __init__(self, detail: str, *, errors: Sequence[FieldError] = (), **extra: Any) -> None:
+    def __init__(
+        self,
+        detail: str,
+        *,
+        errors: Sequence[FieldError] = (),
+        headers: Mapping[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.errors = list(errors)
+        self.headers = dict(headers or {})
         self.extra = extra
 
 
@@ -93,6 +101,18 @@ class ValidationFailed(ProblemError):
     status = 422
     slug = "validation-error"
     title = "The request is not valid"
+
+
+class UnsupportedMediaType(ProblemError):
+    status = 415
+    slug = "unsupported-media-type"
+    title = "Unsupported media type"
+
+
+class MalformedJson(ProblemError):
+    status = 400
+    slug = "malformed-json"
+    title = "The body is not valid JSON"
 
 
 class PreconditionRequired(ProblemError):
@@ -173,7 +193,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(ProblemError)
     def _problem_error(_: Request, exc: ProblemError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
+        headers.update(exc.headers)
         return _response(
             exc.status, exc.slug, exc.title, exc.detail, exc.errors, headers, **exc.extra
         )
@@ -220,8 +241,10 @@ def install(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
-        return _response(
-            exc.status_code, slug, str(exc.detail), str(exc.detail), headers=exc.headers
-        )
+        detail = str(exc.detail)
+        path = request.url.path
+        if exc.status_code == 404 and len(path) > 1 and path.endswith("/"):
+            detail = f"No such path: paths take no trailing slash (try {path.rstrip('/')})."
+        return _response(exc.status_code, slug, str(exc.detail), detail, headers=exc.headers)

@@ -10,8 +10,11 @@ from app.repositories.keys import ApiKeys
 from app.schemas.common import Page
 from app.schemas.keys import ApiKeyCreate, ApiKeyCreated, ApiKeyRead
 from app.services.keys import issue_key
+from app.strict_route import StrictRoute
 
-router = APIRouter(prefix="/api-keys", tags=["api keys"], responses=problem_responses())
+router = APIRouter(
+    route_class=StrictRoute, prefix="/api-keys", tags=["api keys"], responses=problem_responses()
+)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)

@@ -11,9 +11,10 @@ from app.deps import PrincipalDep, SessionDep
 from app.problems import problem_responses
 from app.schemas.appraisals import MAX_SEED, AppraisalOut, AppraisalRequest, BidAppraisalOut
 from app.services.appraisals import AppraisalService, MonteCarloRequest, preview
+from app.strict_route import StrictRoute
 from bpv.appraisal import MAX_SAMPLES
 
-router = APIRouter(tags=["appraisals"], responses=problem_responses())
+router = APIRouter(route_class=StrictRoute, tags=["appraisals"], responses=problem_responses())
 
 
 @router.post("/appraisals")

@@ -14,10 +14,13 @@ from app.schemas.bids import BidCreate, BidRead, BidUpdate, BidVersionRead
 from app.schemas.common import Page
 from app.services.bids import BidService
 from app.services.preconditions import etag
+from app.strict_route import StrictRoute
 from app.tables import Bid
 from bpv.lifecycle import BidStatus
 
-router = APIRouter(prefix="/bids", tags=["bids"], responses=problem_responses())
+router = APIRouter(
+    route_class=StrictRoute, prefix="/bids", tags=["bids"], responses=problem_responses()
+)
 
 
 def _answer(service: BidService, bid: Bid, response: Response) -> BidRead:

@@ -11,8 +11,11 @@ from app.repositories.places import Footprints
 from app.schemas.common import Page
 from app.schemas.places import FootprintCreate, FootprintRead
 from app.services.places import add_footprint
+from app.strict_route import StrictRoute
 
-router = APIRouter(prefix="/footprints", tags=["places"], responses=problem_responses())
+router = APIRouter(
+    route_class=StrictRoute, prefix="/footprints", tags=["places"], responses=problem_responses()
+)
 
 
 @router.post(

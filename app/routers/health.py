@@ -7,7 +7,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import text
 
-router = APIRouter(tags=["health"])
+from app.strict_route import StrictRoute
+
+router = APIRouter(route_class=StrictRoute, tags=["health"])
 
 
 class Health(BaseModel):

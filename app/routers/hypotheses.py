@@ -12,9 +12,13 @@ from app.problems import problem_responses
 from app.schemas.common import Page
 from app.schemas.hypotheses import HypothesisCreate, HypothesisRead
 from app.services.bids import BidService
+from app.strict_route import StrictRoute
 
 router = APIRouter(
-    prefix="/bids/{bid_id}/hypotheses", tags=["hypotheses"], responses=problem_responses()
+    route_class=StrictRoute,
+    prefix="/bids/{bid_id}/hypotheses",
+    tags=["hypotheses"],
+    responses=problem_responses(),
 )
 
 

@@ -12,9 +12,13 @@ from app.problems import problem_responses
 from app.schemas.logic_models import FindingsOut, LogicModelIn
 from app.services.bids import BidService
 from app.services.preconditions import etag
+from app.strict_route import StrictRoute
 
 router = APIRouter(
-    prefix="/bids/{bid_id}/logic-model", tags=["logic models"], responses=problem_responses()
+    route_class=StrictRoute,
+    prefix="/bids/{bid_id}/logic-model",
+    tags=["logic models"],
+    responses=problem_responses(),
 )
 
 

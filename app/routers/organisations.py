@@ -14,8 +14,11 @@ from app.repositories.places import Organisations
 from app.schemas.common import Page
 from app.schemas.places import OrganisationCreate, OrganisationRead
 from app.services.places import add_organisation, organisation_read
+from app.strict_route import StrictRoute
 
-router = APIRouter(prefix="/organisations", tags=["places"], responses=problem_responses())
+router = APIRouter(
+    route_class=StrictRoute, prefix="/organisations", tags=["places"], responses=problem_responses()
+)
 
 
 @router.post(

@@ -15,10 +15,13 @@ from app.schemas.common import Page
 from app.schemas.rounds import RoundCreate, RoundRead, RoundUpdate
 from app.services.preconditions import check_if_match, etag
 from app.services.rounds import apply_round_update, new_round, round_read
+from app.strict_route import StrictRoute
 from app.tables import Round
 from bpv.lifecycle import RoundStatus
 
-router = APIRouter(prefix="/rounds", tags=["rounds"], responses=problem_responses())
+router = APIRouter(
+    route_class=StrictRoute, prefix="/rounds", tags=["rounds"], responses=problem_responses()
+)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=RoundRead)

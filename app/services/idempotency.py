@@ -7,6 +7,7 @@ writes were committed; a request that failed can be retried with the same key.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 
 from fastapi import Response
@@ -22,6 +23,18 @@ from app.tables import IdempotencyRecord
 from bpv.errors import InvalidInput
 
 REPLAYED_HEADER = "Idempotent-Replayed"
+
+
+def request_fingerprint(method: str, body: bytes) -> str:
+    """The same request however its JSON is spaced or its keys ordered; a body that is not
+    JSON (which the route refuses before this) is taken byte for byte."""
+    try:
+        canonical = json.dumps(
+            json.loads(body), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        ).encode()
+    except ValueError:
+        canonical = body
+    return hashlib.sha256(method.encode() + b" " + canonical).hexdigest()
 
 
 @dataclass
@@ -69,7 +82,7 @@ class Idempotency:
 
     @property
     def _fingerprint(self) -> str:
-        return hashlib.sha256(self.method.encode() + b" " + self.body).hexdigest()
+        return request_fingerprint(self.method, self.body)
 
     def _find(self) -> IdempotencyRecord | None:
         stmt = select(IdempotencyRecord).where(

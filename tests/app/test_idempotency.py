@@ -83,3 +83,18 @@ def test_a_retried_round_creation_stores_once(admin: Caller) -> None:
     assert (first.status_code, retry.status_code) == (201, 201)
     assert retry.json()["id"] == first.json()["id"]
     assert admin.get("/v1/rounds").json()["total"] == 1
+
+
+def test_a_retry_spelt_with_other_spacing_and_key_order_is_the_same_request(world: World) -> None:
+    round_id = world.round["id"]
+    first_body = f'{{"round_id": "{round_id}", "title": "Nurses", "programme_area": "diabetes"}}'
+    retry_body = f'{{ "programme_area":"diabetes",\n  "title":"Nurses","round_id":"{round_id}" }}'
+    headers = {"Idempotency-Key": "respelt", "Content-Type": "application/json"}
+
+    first = world.office.post("/v1/bids", content=first_body, headers=headers)
+    retry = world.office.post("/v1/bids", content=retry_body, headers=headers)
+
+    assert first.status_code == retry.status_code == 201
+    assert retry.headers["Idempotent-Replayed"] == "true"
+    assert retry.json()["id"] == first.json()["id"]
+    assert world.office.get("/v1/bids").json()["total"] == 1
