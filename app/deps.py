@@ -58,7 +58,18 @@ class PageParams:
 
 
 PageDep = Annotated[PageParams, Depends()]
-IfMatch = Annotated[str | None, Header(alias="If-Match", description="ETag from a GET.")]
+IfMatch = Annotated[
+    str | None,
+    Header(alias="If-Match", description="ETag from your last GET; when given, it must match."),
+]
+# Without it the answer is 428 Precondition Required (see `problems`), not a generic 422.
+IfMatchRequired = Annotated[
+    str,
+    Header(
+        alias="If-Match",
+        description="ETag from your last GET (`*` overrides deliberately); 428 without it.",
+    ),
+]
 
 
 async def get_idempotency(

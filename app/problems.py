@@ -188,6 +188,10 @@ def _validation_errors(exc: RequestValidationError) -> list[FieldError]:
     return errors
 
 
+def _is_missing_if_match(error: FieldError) -> bool:
+    return error.location == "header" and error.field == "If-Match" and error.type == "missing"
+
+
 def install(app: FastAPI) -> None:
     """Register the one place where exceptions become problem responses."""
 
@@ -202,6 +206,14 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     def _invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = _validation_errors(exc)
+        if any(_is_missing_if_match(error) for error in errors):
+            # RFC 6585: a write that must be conditional says so with 428, not a generic 422.
+            return _response(
+                428,
+                PreconditionRequired.slug,
+                PreconditionRequired.title,
+                "Send If-Match with the ETag from your last GET (or * to override deliberately).",
+            )
         fields = ", ".join(sorted({e.field for e in errors}))
         return _response(
             422, "validation-error", ValidationFailed.title, f"Invalid: {fields}", errors

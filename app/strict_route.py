@@ -8,6 +8,7 @@ parameter the operation does not take is refused with 422, as an unknown body fi
 from __future__ import annotations
 
 import email.message
+import inspect
 import json
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -30,6 +31,10 @@ JSON_MEDIA_TYPE = "application/json"
 
 class StrictRoute(APIRoute):
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        # The handler's docstring documents the operation: its first line is the summary.
+        summary, _, description = inspect.cleandoc(endpoint.__doc__ or "").partition("\n\n")
+        kwargs["summary"] = kwargs.get("summary") or summary.strip().rstrip(".") or None
+        kwargs["description"] = kwargs.get("description") or description.strip() or None
         super().__init__(path, endpoint, **kwargs)
         if self.body_field is not None:
             self.responses = {415: problem_responses(415)[415], **self.responses}

@@ -21,6 +21,13 @@ router = APIRouter(
 def create_api_key(
     data: ApiKeyCreate, session: SessionDep, principal: PrincipalDep, settings: SettingsDep
 ) -> ApiKeyCreated:
+    """Issue an API key.
+
+    Issues a key with a role (`admin`, `programme_office`, `assessor`, `chair`,
+    `integration`) and the scope that role needs: a footprint for a programme office or an
+    integration, a round for a panel member. The key is in this response only; it is stored
+    hashed. Administrators only.
+    """
     principal.require_admin()
     secret = settings.secret_key.get_secret_value()
     return issue_key(session, secret, data.role, data.name, data.footprint_id, data.round_id)
@@ -28,6 +35,11 @@ def create_api_key(
 
 @router.get("")
 def list_api_keys(session: SessionDep, principal: PrincipalDep, page: PageDep) -> Page[ApiKeyRead]:
+    """List API keys.
+
+    Every key with its role, scope and whether it is revoked; never the secret.
+    Administrators only.
+    """
     principal.require_admin()
     rows, total = ApiKeys(session).page(page.limit, page.offset)
     items = [ApiKeyRead.model_validate(r) for r in rows]

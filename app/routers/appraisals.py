@@ -19,10 +19,11 @@ router = APIRouter(route_class=StrictRoute, tags=["appraisals"], responses=probl
 
 @router.post("/appraisals")
 def appraise(data: AppraisalRequest, principal: PrincipalDep) -> AppraisalOut:
-    """Appraise cost and benefit lines under the given settings; nothing is stored.
+    """Preview an appraisal.
 
-    Any authenticated caller may preview. Figures are full-precision JSON numbers: the service
-    rounds nothing, so round them only for display.
+    Appraises cost and benefit lines under the settings in the request (SPEC 4.6) and
+    stores nothing. Any authenticated caller may preview. Figures are full-precision JSON
+    numbers: round them only for display.
     """
     return preview(data)
 
@@ -46,10 +47,11 @@ def get_bid_appraisal(
         int | None, Query(ge=0, le=MAX_SEED, description="Monte Carlo seed; 0 by default.")
     ] = None,
 ) -> BidAppraisalOut:
-    """The bid's current version appraised and scored under its round's settings.
+    """Appraise a bid under its round's settings.
 
-    Costs come from its cost lines, benefits from its monetised success hypotheses (each line
-    traced to its hypothesis); `missing` says what could not be computed.
+    The bid's current version appraised and scored under its round's settings. Costs come
+    from its cost lines, benefits from its monetised success hypotheses (each line traced
+    to its hypothesis); `missing` says what could not be computed.
     """
     request = MonteCarloRequest(monte_carlo, samples, seed)
     return AppraisalService(session, principal).bid_appraisal(bid_id, request)

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import JSONResponse
 
-from app.deps import IdempotencyDep, IfMatch, PageDep, PrincipalDep, SessionDep
+from app.deps import IdempotencyDep, IfMatch, IfMatchRequired, PageDep, PrincipalDep, SessionDep
 from app.problems import problem_responses
 from app.schemas.bids import BidCreate, BidRead, BidUpdate, BidVersionRead
 from app.schemas.common import Page
@@ -41,6 +41,11 @@ def create_bid(
     response: Response,
     idempotency: IdempotencyDep,
 ) -> BidRead | JSONResponse:
+    """Draft a bid.
+
+    Creates a draft bid in an open round, in the programme office's own footprint unless
+    another of its footprints is named. Send `Idempotency-Key` to make retries safe.
+    """
     if replayed := idempotency.replay():
         return replayed
     service = BidService(session, principal)
@@ -60,6 +65,10 @@ def list_bids(
     status: Annotated[BidStatus | None, Query()] = None,
     footprint_id: Annotated[uuid.UUID | None, Query()] = None,
 ) -> Page[BidRead]:
+    """List bids.
+
+    The bids the caller may see, oldest first, filtered by round, status or footprint.
+    """
     service = BidService(session, principal)
     bids, total = service.bids.page(
         page.limit, page.offset, round_id=round_id, status=status, footprint_id=footprint_id
@@ -71,6 +80,11 @@ def list_bids(
 def get_bid(
     bid_id: uuid.UUID, session: SessionDep, principal: PrincipalDep, response: Response
 ) -> BidRead:
+    """Read a bid.
+
+    The bid's current version. The `ETag` header is what `If-Match` takes on the next
+    write.
+    """
     service = BidService(session, principal)
     return _answer(service, service.get(bid_id), response)
 
@@ -82,8 +96,13 @@ def update_bid(
     session: SessionDep,
     principal: PrincipalDep,
     response: Response,
-    if_match: IfMatch = None,
+    if_match: IfMatchRequired,
 ) -> BidRead:
+    """Edit a draft bid.
+
+    Changes the fields given and leaves the others as they are. Only a draft can be edited;
+    `If-Match` is required (412 when stale, 428 when absent).
+    """
     service = BidService(session, principal)
     bid = service.update(service.get(bid_id, for_update=True), data, if_match)
     return _answer(service, bid, response)
@@ -97,6 +116,11 @@ def submit_bid(
     response: Response,
     if_match: IfMatch = None,
 ) -> BidRead:
+    """Submit a bid.
+
+    Freezes the current version for assessment. Refused with 409 while the logic model or
+    hypotheses have error findings; `If-Match` is optional.
+    """
     service = BidService(session, principal)
     return _answer(
         service, service.submit(service.get(bid_id, for_update=True), if_match), response
@@ -111,6 +135,10 @@ def withdraw_bid(
     response: Response,
     if_match: IfMatch = None,
 ) -> BidRead:
+    """Withdraw a bid.
+
+    Withdraws a bid in any state before a decision; `If-Match` is optional.
+    """
     service = BidService(session, principal)
     return _answer(
         service, service.withdraw(service.get(bid_id, for_update=True), if_match), response
@@ -125,6 +153,11 @@ def revise_bid(
     response: Response,
     if_match: IfMatch = None,
 ) -> BidRead:
+    """Revise a submitted bid.
+
+    Opens the next draft version, a copy of the submitted one, which stays readable; `If-
+    Match` is optional.
+    """
     service = BidService(session, principal)
     return _answer(
         service, service.revise(service.get(bid_id, for_update=True), if_match), response
@@ -135,6 +168,9 @@ def revise_bid(
 def list_bid_versions(
     bid_id: uuid.UUID, session: SessionDep, principal: PrincipalDep, page: PageDep
 ) -> Page[BidVersionRead]:
-    """Every version of the bid as it was, oldest first."""
+    """List a bid's versions.
+
+    Every version of the bid as it was, oldest first, with its logic model and hypotheses.
+    """
     service = BidService(session, principal)
     return page.of(service.versions(service.get(bid_id)))

@@ -27,6 +27,11 @@ router = APIRouter(
 def create_footprint(
     data: FootprintCreate, session: SessionDep, principal: PrincipalDep, idempotency: IdempotencyDep
 ) -> FootprintRead | JSONResponse:
+    """Create a footprint.
+
+    Adds a footprint (STP) with its code, name and population. Administrators only; send
+    `Idempotency-Key` to make retries safe.
+    """
     principal.require_admin()
     if replayed := idempotency.replay():
         return replayed
@@ -37,6 +42,10 @@ def create_footprint(
 
 @router.get("")
 def list_footprints(session: SessionDep, _: PrincipalDep, page: PageDep) -> Page[FootprintRead]:
+    """List footprints.
+
+    Every footprint, by code.
+    """
     rows, total = Footprints(session).page(page.limit, page.offset)
     items = [FootprintRead.model_validate(r) for r in rows]
     return Page(items=items, total=total, limit=page.limit, offset=page.offset)

@@ -19,6 +19,11 @@ class Health(BaseModel):
 
 @router.get("/healthz", response_model=Health, responses={503: {"model": Health}})
 def health(request: Request) -> JSONResponse:
+    """Check liveness.
+
+    Answers 200 while the service and its database answer, and 503 saying which is down
+    otherwise. Needs no key.
+    """
     try:
         with request.app.state.engine.connect() as connection:
             connection.execute(text("SELECT 1"))

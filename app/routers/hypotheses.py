@@ -35,6 +35,12 @@ def create_hypothesis(
     principal: PrincipalDep,
     idempotency: IdempotencyDep,
 ) -> HypothesisRead | JSONResponse:
+    """Add a success hypothesis.
+
+    Adds a testable claim to the draft: an indicator moving from a baseline along a dated
+    trajectory, on an edge or path of the logic model, with its evidence, confidence,
+    monetisation and additionality.
+    """
     if replayed := idempotency.replay():
         return replayed
     service = BidService(session, principal)
@@ -47,5 +53,9 @@ def create_hypothesis(
 def list_hypotheses(
     bid_id: uuid.UUID, session: SessionDep, principal: PrincipalDep, page: PageDep
 ) -> Page[HypothesisRead]:
+    """List a bid's hypotheses.
+
+    The success hypotheses of the bid's current version, in the order they were added.
+    """
     service = BidService(session, principal)
     return page.of(service.hypotheses(service.get(bid_id)))

@@ -7,7 +7,7 @@ import uuid
 from fastapi import APIRouter, Response
 
 from app import translate
-from app.deps import IfMatch, PrincipalDep, SessionDep
+from app.deps import IfMatchRequired, PrincipalDep, SessionDep
 from app.problems import problem_responses
 from app.schemas.logic_models import FindingsOut, LogicModelIn
 from app.services.bids import BidService
@@ -26,6 +26,10 @@ router = APIRouter(
 def get_logic_model(
     bid_id: uuid.UUID, session: SessionDep, principal: PrincipalDep, response: Response
 ) -> LogicModelIn:
+    """Read a bid's logic model.
+
+    The logic model of the bid's current version; the `ETag` header is the bid's.
+    """
     service = BidService(session, principal)
     bid = service.get(bid_id)
     response.headers["ETag"] = etag(bid.version)
@@ -39,9 +43,13 @@ def put_logic_model(
     session: SessionDep,
     principal: PrincipalDep,
     response: Response,
-    if_match: IfMatch = None,
+    if_match: IfMatchRequired,
 ) -> LogicModelIn:
-    """Replace the draft's logic model. Send If-Match with the bid's ETag."""
+    """Replace a draft's logic model.
+
+    Replaces the whole graph of the draft. `If-Match` with the bid's ETag is required (412
+    when stale, 428 when absent).
+    """
     service = BidService(session, principal)
     bid = service.put_logic_model(service.get(bid_id, for_update=True), model, if_match)
     response.headers["ETag"] = etag(bid.version)
@@ -52,5 +60,10 @@ def put_logic_model(
 def get_logic_model_findings(
     bid_id: uuid.UUID, session: SessionDep, principal: PrincipalDep
 ) -> FindingsOut:
+    """Validate a bid's logic model.
+
+    Every finding on the graph and its hypotheses (errors block submission, warnings lower
+    the score), and the logic-model quality score with the terms that add up to it.
+    """
     service = BidService(session, principal)
     return translate.findings_out(*service.findings(service.get(bid_id)))

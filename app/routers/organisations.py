@@ -33,6 +33,11 @@ def create_organisation(
     principal: PrincipalDep,
     idempotency: IdempotencyDep,
 ) -> OrganisationRead | JSONResponse:
+    """Create an organisation.
+
+    Adds an organisation (CCG, trust, local authority, voluntary sector, ...) in one or
+    more footprints. Administrators only; send `Idempotency-Key` to make retries safe.
+    """
     principal.require_admin()
     if replayed := idempotency.replay():
         return replayed
@@ -48,6 +53,10 @@ def list_organisations(
     page: PageDep,
     footprint_id: Annotated[uuid.UUID | None, Query()] = None,
 ) -> Page[OrganisationRead]:
+    """List organisations.
+
+    Every organisation, optionally only those in one footprint.
+    """
     rows, total = Organisations(session).page(page.limit, page.offset, footprint_id)
     return Page(
         items=[organisation_read(r) for r in rows],

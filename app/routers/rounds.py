@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import JSONResponse
 
-from app.deps import IdempotencyDep, IfMatch, PageDep, PrincipalDep, SessionDep
+from app.deps import IdempotencyDep, IfMatchRequired, PageDep, PrincipalDep, SessionDep
 from app.problems import NotFound, problem_responses
 from app.repositories.rounds import Rounds
 from app.schemas.common import Page
@@ -32,6 +32,12 @@ def create_round(
     response: Response,
     idempotency: IdempotencyDep,
 ) -> RoundRead | JSONResponse:
+    """Create a funding round.
+
+    Adds a draft round with its programme areas; envelope, criteria, appraisal settings and
+    timeline take their stated defaults unless given. Administrators only; send
+    `Idempotency-Key` to make retries safe.
+    """
     principal.require_admin()
     if replayed := idempotency.replay():
         return replayed
@@ -49,6 +55,11 @@ def list_rounds(
     page: PageDep,
     status: Annotated[RoundStatus | None, Query()] = None,
 ) -> Page[RoundRead]:
+    """List funding rounds.
+
+    The rounds the caller may see: every round for an administrator, those past draft for a
+    programme office or an integration, and its own for a panel member.
+    """
     rows, total = Rounds(session, principal).page(page.limit, page.offset, status)
     items = [round_read(r) for r in rows]
     return Page(items=items, total=total, limit=page.limit, offset=page.offset)
@@ -65,6 +76,11 @@ def _get(session: SessionDep, principal: PrincipalDep, round_id: uuid.UUID) -> R
 def get_round(
     round_id: uuid.UUID, session: SessionDep, principal: PrincipalDep, response: Response
 ) -> RoundRead:
+    """Read a funding round.
+
+    The round with its envelope, criteria framework, settings and status. The `ETag` header
+    is what `If-Match` takes on the next write.
+    """
     row = _get(session, principal, round_id)
     response.headers["ETag"] = etag(row.version)
     return round_read(row)
@@ -77,8 +93,14 @@ def update_round(
     session: SessionDep,
     principal: PrincipalDep,
     response: Response,
-    if_match: IfMatch = None,
+    if_match: IfMatchRequired,
 ) -> RoundRead:
+    """Change a funding round.
+
+    Moves the round through draft, open, closed and decided, or changes its envelope,
+    criteria and settings while it is a draft. `If-Match` is required (412 when stale, 428
+    when absent). Administrators only.
+    """
     row = _get(session, principal, round_id)
     principal.require_admin()
     check_if_match(if_match, row.version, required=True)

@@ -27,25 +27,53 @@ def _clean_text(value: str) -> str:
     return value
 
 
-Text = Annotated[str, StringConstraints(max_length=10_000), AfterValidator(_clean_text)]
+# The same rules for the schema's readers: no NUL; not blank. (Lone surrogates, which I-JSON
+# (RFC 7493) forbids, are refused too, but no JSON Schema regex dialect can say so.)
+CLEAN_TEXT = r"^[^\u0000]*$"
+# A name is not blank: at least one character that is neither space nor refused.
+NAMED_TEXT = r"^[^\u0000]*[^\s\u0000][^\u0000]*$"
+
+Text = Annotated[
+    str,
+    StringConstraints(max_length=10_000),
+    AfterValidator(_clean_text),
+    Field(json_schema_extra={"pattern": CLEAN_TEXT}),
+]
 Name = Annotated[
     str,
     StringConstraints(min_length=1, max_length=300, strip_whitespace=True),
     AfterValidator(_clean_text),
+    Field(json_schema_extra={"pattern": NAMED_TEXT}),
 ]
 Code = Annotated[
     str,
     StringConstraints(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"),
 ]
-Key = Annotated[str, StringConstraints(min_length=1, max_length=100), AfterValidator(_clean_text)]
+Key = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=100),
+    AfterValidator(_clean_text),
+    Field(json_schema_extra={"pattern": CLEAN_TEXT}),
+]
+
+
+def _whole_number(value: object) -> object:
+    # JSON Schema counts 389.0 as an integer, so a client generating from the schema may send it.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 # Numbers are strict: JSON `true` or `"12"` is not a number, whatever Python would coerce.
+# `WholeNumber` goes last in an integer's annotations, so its bounds stay in the JSON Schema.
+WholeNumber = BeforeValidator(_whole_number)
 Number = Annotated[float, Strict()]
 Fraction = Annotated[float, Strict(), Field(ge=0, le=1)]
 Money = Annotated[float, Strict(), Field(ge=0, le=1e13)]
 FinancialYear = Annotated[
-    int, Strict(), Field(ge=1900, le=2500, description="Named by its starting year.")
+    int, Strict(), Field(ge=1900, le=2500, description="Named by its starting year."), WholeNumber
 ]
-Population = Annotated[int, Strict(), Field(ge=0, le=10_000_000_000)]
+Population = Annotated[int, Strict(), Field(ge=0, le=10_000_000_000), WholeNumber]
 
 
 class Schema(BaseModel):

@@ -143,3 +143,54 @@ def test_every_operation_is_served_by_the_strict_route() -> None:
 
     assert len(routes) > 20
     assert [r.path for r in routes if not isinstance(r, StrictRoute)] == []
+
+
+def test_a_whole_number_written_with_a_decimal_point_is_an_integer(admin: Caller) -> None:
+    accepted = admin.post(
+        "/v1/footprints", json={"code": "QWE", "name": "South Yorkshire", "population": 1.5e6}
+    )
+    refused = [
+        admin.post("/v1/footprints", json={"code": "QHM", "name": "Cumbria", "population": value})
+        for value in (1.5, True, "1500000")
+    ]
+
+    assert accepted.status_code == 201, accepted.text
+    assert accepted.json()["population"] == 1_500_000
+    assert [r.status_code for r in refused] == [422, 422, 422]
+    assert footprints(admin) == 1
+
+
+def test_a_write_that_must_be_conditional_is_documented_so_and_answers_428(
+    world: World, client: Any
+) -> None:
+    bid = world.draft_bid()
+
+    response = world.office.patch(f"/v1/bids/{bid['id']}", json={"title": "Renamed"})
+
+    assert response.status_code == 428
+    assert response.json()["type"] == "urn:bpv:problem:precondition-required"
+    operations = client.app.openapi()["paths"]
+    for path, method in [
+        ("/v1/bids/{bid_id}", "patch"),
+        ("/v1/bids/{bid_id}/logic-model", "put"),
+        ("/v1/rounds/{round_id}", "patch"),
+    ]:
+        (if_match,) = [p for p in operations[path][method]["parameters"] if p["name"] == "If-Match"]
+        assert if_match["required"] is True
+        assert "428" in operations[path][method]["responses"]
+
+
+def test_every_operation_has_a_summary_and_a_description(client: Any) -> None:
+    operations = [
+        (method, path, operation)
+        for path, methods in client.app.openapi()["paths"].items()
+        for method, operation in methods.items()
+    ]
+
+    undocumented = [
+        f"{method.upper()} {path}"
+        for method, path, operation in operations
+        if not operation.get("summary") or not operation.get("description")
+    ]
+    assert len(operations) > 20
+    assert undocumented == []
