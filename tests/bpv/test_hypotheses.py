@@ -19,9 +19,8 @@ from bpv.hypotheses import (
     Monetisation,
     SuccessHypothesis,
     TrajectoryPoint,
-    check_hypothesis,
-    hypothesis_findings,
 )
+from bpv.hypothesis_checks import bid_findings, check_hypothesis, hypothesis_findings
 from bpv.logic_model import (
     Direction,
     Edge,
@@ -204,7 +203,9 @@ def test_a_hypothesis_loses_its_edge_when_the_model_is_replaced() -> None:
     assert hypothesis_findings(MODEL, [ON_EDGE, ON_PATH]) == ()
 
     found = [
-        f for f in revised.findings([ON_EDGE, ON_PATH]) if f.code == "hypothesis_on_missing_edge"
+        f
+        for f in bid_findings(revised, [ON_EDGE, ON_PATH])
+        if f.code == "hypothesis_on_missing_edge"
     ]
 
     assert [(f.severity, f.nodes, f.edges) for f in found] == [
@@ -215,7 +216,7 @@ def test_a_hypothesis_loses_its_edge_when_the_model_is_replaced() -> None:
             (("clinics", "fewer_admissions"),),
         ),
     ]
-    assert revised.quality(revised.findings([ON_EDGE])).score == 0.0
+    assert revised.quality(bid_findings(revised, [ON_EDGE])).score == 0.0
 
 
 def test_findings_without_hypotheses_do_not_check_any() -> None:
