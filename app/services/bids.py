@@ -22,7 +22,7 @@ from app.services.preconditions import check_if_match
 from app.tables import Bid, BidVersion, Hypothesis, Round, utcnow
 from bpv import lifecycle
 from bpv.errors import InvalidInput
-from bpv.hypotheses import check_hypothesis
+from bpv.hypothesis_checks import bid_findings, check_hypothesis
 from bpv.lifecycle import BidStatus, RoundStatus
 from bpv.logic_model import Finding, Quality, Severity
 
@@ -78,7 +78,7 @@ class BidService:
         version = self.current(bid)
         model = translate.logic_model(version.logic_model)
         hypotheses = [translate.hypothesis(h.body) for h in self.bids.hypotheses([version.id])]
-        findings = model.findings(hypotheses)
+        findings = bid_findings(model, hypotheses)
         return findings, model.quality(findings)
 
     # Writing
@@ -161,14 +161,22 @@ class BidService:
         round_ = self.session.get(Round, bid.round_id)
         if round_ is None or round_.status != RoundStatus.OPEN:
             raise Conflict("The round is not open for submissions.")
-        findings, _ = self.findings(bid)
-        errors = [f for f in findings if f.severity is Severity.ERROR]
-        if errors:
-            raise Conflict(
-                "The logic model has errors that block submission.",
-                findings=[translate.finding_out(f).model_dump() for f in errors],
-            )
         version = self.current(bid)
+        findings, _ = self.findings(bid)
+        model_errors = [f for f in findings if f.severity is Severity.ERROR]
+        cost_errors = _cost_findings(version.content.get("cost_lines") or [])
+        if model_errors or cost_errors:
+            reasons = []
+            if model_errors:
+                reasons.append("the logic model has errors")
+            if cost_errors:
+                reasons.append("the bid has no costs (cost_lines)")
+            raise Conflict(
+                f"Submission is blocked: {' and '.join(reasons)}.",
+                findings=[
+                    translate.finding_out(f).model_dump() for f in model_errors + cost_errors
+                ],
+            )
         version.submitted_at = utcnow()
         bid.status = new_status
         return self._touch(bid)
@@ -276,6 +284,20 @@ def _check_cost_lines(lines: list[CostLine] | None) -> None:
     for index, line in enumerate(lines or []):
         if line.uncertainty is not None:
             translate.distribution(line.uncertainty).validate(f"cost_lines[{index}].uncertainty")
+
+
+def _cost_findings(cost_lines: list[dict[str, Any]]) -> list[Finding]:
+    """A `no_cost_lines` error for a bid with nothing to appraise its benefits against.
+
+    Without costs its appraisal would show PV costs of 0 and payback in year 0.
+    """
+    if not cost_lines:
+        message = "The bid has no cost lines: add its costs (cost_lines) before submitting"
+    elif not any(flow["amount"] for line in cost_lines for flow in line["flows"]):
+        message = "Every amount of the bid's cost lines is 0: give its costs before submitting"
+    else:
+        return []
+    return [Finding("no_cost_lines", Severity.ERROR, message)]
 
 
 def _content(values: dict[str, Any]) -> dict[str, Any]:

@@ -89,6 +89,16 @@ def good_logic_model() -> dict[str, Any]:
     }
 
 
+def nurse_costs() -> dict[str, Any]:
+    """A cost line: without one a bid cannot be submitted."""
+    return {
+        "name": "Diabetes specialist nurses",
+        "kind": "revenue",
+        "flows": [{"year": 2017, "amount": 120_000}, {"year": 2018, "amount": 120_000}],
+        "confidence_grade": "moderate",
+    }
+
+
 def hypothesis_body(**overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "edge": {"source": "control", "target": "admissions"},
@@ -143,7 +153,7 @@ class World:
 
     def submitted_bid(self, caller: Caller | None = None) -> dict[str, Any]:
         caller = caller or self.office
-        bid = self.draft_bid(caller)
+        bid = self.draft_bid(caller, cost_lines=[nurse_costs()])
         put = caller.put(
             f"/v1/bids/{bid['id']}/logic-model",
             json=good_logic_model(),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tests.app.conftest import World, good_logic_model, hypothesis_body
+import pytest
+
+from tests.app.conftest import World, good_logic_model, hypothesis_body, nurse_costs
 
 
 def test_a_programme_office_drafts_a_bid_for_its_own_footprint(world: World) -> None:
@@ -61,6 +63,98 @@ def test_a_logic_model_with_errors_blocks_submission(world: World) -> None:
     codes = {f["code"] for f in response.json()["findings"]}
     assert codes & {"cycle", "backward_edge"}
     assert world.office.get(f"/v1/bids/{bid['id']}").json()["status"] == "draft"
+
+
+def sound_bid(world: World, **fields: object) -> str:
+    """A drafted bid with a sound logic model and a hypothesis: only its costs may be missing."""
+    bid = world.draft_bid(**fields)
+    url = f"/v1/bids/{bid['id']}"
+    world.office.put(f"{url}/logic-model", json=good_logic_model(), headers={"If-Match": "*"})
+    world.office.created(f"{url}/hypotheses", hypothesis_body())
+    return url
+
+
+@pytest.mark.parametrize(
+    ("cost_lines", "message"),
+    [
+        ([], "The bid has no cost lines: add its costs (cost_lines) before submitting"),
+        (
+            [{**nurse_costs(), "flows": [{"year": 2017, "amount": 0}]}],
+            "Every amount of the bid's cost lines is 0: give its costs before submitting",
+        ),
+    ],
+)
+def test_a_bid_without_costs_cannot_be_submitted(
+    world: World, cost_lines: list[dict[str, object]], message: str
+) -> None:
+    url = sound_bid(world, cost_lines=cost_lines)
+
+    response = world.office.post(f"{url}/submit")
+
+    assert response.status_code == 409
+    problem = response.json()
+    assert problem["type"] == "urn:bpv:problem:conflict"
+    assert "cost_lines" in problem["detail"]
+    assert problem["findings"] == [
+        {"code": "no_cost_lines", "severity": "error", "message": message, "nodes": [], "edges": []}
+    ]
+    assert world.office.get(url).json()["status"] == "draft"
+
+
+def test_costs_and_logic_model_errors_are_reported_together(world: World) -> None:
+    url = sound_bid(world)
+    model = good_logic_model()
+    model["edges"].append({"source": "admissions", "target": "funding"})
+    world.office.put(f"{url}/logic-model", json=model, headers={"If-Match": "*"})
+
+    response = world.office.post(f"{url}/submit")
+
+    assert response.status_code == 409
+    assert response.json()["detail"] == (
+        "Submission is blocked: the logic model has errors and the bid has no costs (cost_lines)."
+    )
+    codes = [f["code"] for f in response.json()["findings"]]
+    assert codes[-1] == "no_cost_lines"
+    assert {"cycle", "backward_edge"} & set(codes)
+
+
+def test_adding_cost_lines_unblocks_submission(world: World) -> None:
+    url = sound_bid(world)
+    assert world.office.post(f"{url}/submit").status_code == 409
+
+    world.office.patch(url, json={"cost_lines": [nurse_costs()]}, headers={"If-Match": "*"})
+    submitted = world.office.post(f"{url}/submit")
+
+    assert submitted.status_code == 200, submitted.text
+    assert submitted.json()["status"] == "submitted"
+
+
+def test_hypothesis_warnings_show_among_the_findings_and_do_not_block(world: World) -> None:
+    url = sound_bid(world, cost_lines=[nurse_costs()])
+    rising = hypothesis_body(
+        edge={"source": "clinics", "target": "control"},
+        trajectory=[{"date": "2018-03-31", "value": 1300}],
+    )
+    world.office.created(f"{url}/hypotheses", rising)
+
+    findings = world.office.get(f"{url}/logic-model/findings").json()["findings"]
+    submitted = world.office.post(f"{url}/submit")
+
+    assert [(f["code"], f["severity"], f["nodes"], f["edges"]) for f in findings] == [
+        (
+            "indicator_not_on_target",
+            "warning",
+            ["control"],
+            [{"source": "clinics", "target": "control"}],
+        ),
+        (
+            "trajectory_against_direction",
+            "warning",
+            ["clinics", "control"],
+            [{"source": "clinics", "target": "control"}],
+        ),
+    ]
+    assert submitted.status_code == 200
 
 
 def test_withdrawal_is_allowed_before_a_decision_only_once(world: World) -> None:

@@ -19,9 +19,8 @@ from bpv.hypotheses import (
     Monetisation,
     SuccessHypothesis,
     TrajectoryPoint,
-    check_hypothesis,
-    hypothesis_findings,
 )
+from bpv.hypothesis_checks import bid_findings, check_hypothesis, hypothesis_findings
 from bpv.logic_model import (
     Direction,
     Edge,
@@ -204,7 +203,9 @@ def test_a_hypothesis_loses_its_edge_when_the_model_is_replaced() -> None:
     assert hypothesis_findings(MODEL, [ON_EDGE, ON_PATH]) == ()
 
     found = [
-        f for f in revised.findings([ON_EDGE, ON_PATH]) if f.code == "hypothesis_on_missing_edge"
+        f
+        for f in bid_findings(revised, [ON_EDGE, ON_PATH])
+        if f.code == "hypothesis_on_missing_edge"
     ]
 
     assert [(f.severity, f.nodes, f.edges) for f in found] == [
@@ -215,7 +216,7 @@ def test_a_hypothesis_loses_its_edge_when_the_model_is_replaced() -> None:
             (("clinics", "fewer_admissions"),),
         ),
     ]
-    assert revised.quality(revised.findings([ON_EDGE])).score == 0.0
+    assert revised.quality(bid_findings(revised, [ON_EDGE])).score == 0.0
 
 
 def test_findings_without_hypotheses_do_not_check_any() -> None:
@@ -253,3 +254,104 @@ def test_confidence_is_accepted_exactly_when_it_is_a_fraction(confidence: float)
     else:
         with pytest.raises(InvalidInput):
             check_hypothesis(MODEL, hypothesis)
+
+
+# Warnings on a hypothesis the model carries
+
+
+def test_a_hypothesis_the_model_supports_earns_no_finding() -> None:
+    assert hypothesis_findings(MODEL, [ON_EDGE, ON_PATH]) == ()
+
+
+def test_a_trajectory_moving_against_its_indicator_is_a_warning_on_its_edge() -> None:
+    # Admissions should fall, yet this trajectory has them rise from 12 to 13 in the first year.
+    rising = changed(
+        trajectory=(
+            TrajectoryPoint(dt.date(2018, 3, 31), 13.0),
+            TrajectoryPoint(dt.date(2019, 3, 31), 10.0),
+        )
+    )
+
+    (found,) = hypothesis_findings(MODEL, [rising])
+
+    assert (found.code, found.severity) == ("trajectory_against_direction", Severity.WARNING)
+    assert found.nodes == ("clinics", "fewer_admissions")
+    assert found.edges == (("clinics", "fewer_admissions"),)
+    assert found.message == (
+        "The success hypothesis on 'Emergency admissions' aims to decrease it, yet its "
+        "trajectory rises from 12 on 2017-03-31 to 13 on 2018-03-31"
+    )
+
+
+def test_a_trajectory_on_a_path_against_an_increase_names_the_whole_path() -> None:
+    visits = Indicator("Clinic visits", "visits", Direction.INCREASE)
+    model = LogicModel.of(
+        [
+            *MODEL.nodes[:3],
+            dataclasses.replace(MODEL.nodes[3], indicators=(ADMISSIONS, visits)),
+            MODEL.nodes[4],
+        ],
+        MODEL.edges,
+    )
+    falling = dataclasses.replace(
+        ON_PATH, indicator=visits, trajectory=(TrajectoryPoint(dt.date(2018, 3, 31), 11.0),)
+    )
+
+    (found,) = hypothesis_findings(model, [falling])
+
+    assert found.code == "trajectory_against_direction"
+    assert found.nodes == ("nurses", "clinics", "fewer_admissions")
+    assert found.edges == (("nurses", "clinics"), ("clinics", "fewer_admissions"))
+
+
+def test_a_flat_trajectory_is_not_against_the_direction() -> None:
+    flat = changed(trajectory=(TrajectoryPoint(dt.date(2018, 3, 31), 12.0),))
+
+    assert hypothesis_findings(MODEL, [flat]) == ()
+
+
+@pytest.mark.parametrize(
+    ("indicator", "why"),
+    [
+        (
+            Indicator("Bed days", "days", Direction.DECREASE),
+            "which declares 'Emergency admissions' but not this one",
+        ),
+        (
+            Indicator("Emergency admissions", "admissions", Direction.DECREASE),
+            "which declares 'Emergency admissions' in admissions per 1,000 people to decrease, "
+            "not in admissions to decrease",
+        ),
+    ],
+)
+def test_a_hypothesis_on_an_indicator_its_target_does_not_declare_is_a_warning(
+    indicator: Indicator, why: str
+) -> None:
+    (found,) = hypothesis_findings(MODEL, [changed(indicator=indicator)])
+
+    assert (found.code, found.severity) == ("indicator_not_on_target", Severity.WARNING)
+    assert found.nodes == ("fewer_admissions",)
+    assert found.edges == (("clinics", "fewer_admissions"),)
+    assert why in found.message
+
+
+def test_a_target_with_no_indicator_says_so() -> None:
+    bare = LogicModel.of(
+        [*MODEL.nodes[:3], dataclasses.replace(MODEL.nodes[3], indicators=()), MODEL.nodes[4]],
+        MODEL.edges,
+    )
+
+    found = [f for f in bid_findings(bare, [ON_EDGE]) if f.code == "indicator_not_on_target"]
+
+    assert [f.nodes for f in found] == [("fewer_admissions",)]
+    assert "which declares no indicator" in found[0].message
+
+
+def test_hypothesis_warnings_join_the_models_findings_in_order() -> None:
+    rising = changed(trajectory=(TrajectoryPoint(dt.date(2018, 3, 31), 13.0),))
+    elsewhere = changed(indicator=Indicator("Bed days", "days", Direction.DECREASE))
+
+    found = bid_findings(MODEL, [rising, elsewhere])
+
+    assert [f.code for f in found] == ["indicator_not_on_target", "trajectory_against_direction"]
+    assert MODEL.quality(found).score == 1.0  # they do not change the quality score

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bpv.errors import InvalidLogicModel
+from bpv.errors import InvalidInput, InvalidLogicModel
 from bpv.logic_model import (
     Direction,
     Edge,
@@ -19,6 +19,7 @@ from bpv.logic_model import (
     LogicModel,
     Node,
     NodeKind,
+    QualityWeights,
     Severity,
     Term,
 )
@@ -418,6 +419,54 @@ def test_info_findings_do_not_lower_the_score() -> None:
 def test_quality_reuses_findings_given_to_it() -> None:
     model = extended(edges=(edge("nurses", "fewer_admissions"),))
     assert model.quality(model.findings()) == model.quality()
+
+
+def test_the_quality_weights_are_a_parameter_with_todays_values_as_defaults() -> None:
+    model = LogicModel.of(
+        CHAIN, (*CHAIN_EDGES[:-1], edge("fewer_admissions", "healthy_years", evidence=None))
+    )
+    evidence_heavy = QualityWeights(
+        chain_completeness=0.25,
+        indicator_coverage=0.25,
+        evidence_coverage=0.25,
+        rationale_coverage=0.125,
+        stage_continuity=0.125,
+    )
+
+    assert QualityWeights() == QualityWeights(0.375, 0.25, 0.125, 0.125, 0.125)
+    assert model.quality(weights=QualityWeights()) == model.quality()
+    assert model.quality(weights=evidence_heavy).score == 1 - 0.25 / 4
+    evidence = next(
+        t for t in model.quality(weights=evidence_heavy).terms if t.name == "evidence_coverage"
+    )
+    assert evidence.detail == "3 of 4 edges cite evidence (coverage 0.750 at weight 0.25)"
+
+
+def test_weights_in_tenths_still_score_a_perfect_model_at_most_one() -> None:
+    tenths = QualityWeights(0.3, 0.3, 0.2, 0.1, 0.1)
+
+    assert PERFECT.quality(weights=tenths).score == pytest.approx(1.0)
+    assert PERFECT.quality(weights=tenths).score <= 1.0
+
+
+@pytest.mark.parametrize(
+    ("weights", "field"),
+    [
+        ({"chain_completeness": 0.5}, "quality_weights"),
+        ({"chain_completeness": 0.0}, "quality_weights"),
+        (
+            {"chain_completeness": 1.5, "indicator_coverage": -0.875, "stage_continuity": 0.125},
+            "quality_weights.chain_completeness",
+        ),
+        ({"evidence_coverage": float("nan")}, "quality_weights.evidence_coverage"),
+    ],
+)
+def test_weights_that_are_not_fractions_summing_to_one_are_refused(
+    weights: dict[str, float], field: str
+) -> None:
+    with pytest.raises(InvalidInput) as raised:
+        QualityWeights(**weights)
+    assert raised.value.field == field
 
 
 # Laws over generated models

@@ -1,4 +1,4 @@
-"""`bpv demo`: load the demo data set through the service layer and rotate the demo keys.
+"""`bpv demo`: load the demo request bodies through the services users call; rotate the demo keys.
 
 Loading is idempotent: footprints and organisations are found by code, the round by name and bids
 by title within the round, and what exists is left as it is. Only the keys change on each run.
@@ -6,6 +6,7 @@ by title within the round, and what exists is left as it is. Only the keys chang
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable, Iterator
 from typing import TypeVar
@@ -13,20 +14,20 @@ from typing import TypeVar
 from sqlalchemy.orm import Session
 
 from app.auth import Principal
-from app.demo_data import BIDS, FOOTPRINTS, ORGANISATIONS, ROUND, DemoBid, DemoOrganisation
+from app.demo.bodies import DemoBid, DemoOrganisation, DemoRound, demo_bids, demo_places
 from app.repositories.keys import ApiKeys
 from app.repositories.places import Footprints, Organisations
 from app.repositories.rounds import Rounds
 from app.schemas.bids import BidCreate
 from app.schemas.keys import Role
 from app.schemas.places import FootprintCreate, OrganisationCreate
-from app.schemas.rounds import RoundCreate
+from app.schemas.rounds import RoundUpdate
 from app.services.bids import BidService
 from app.services.keys import issue_key
 from app.services.places import add_footprint, add_organisation
-from app.services.rounds import new_round
+from app.services.rounds import apply_round_update, new_round
 from app.tables import Footprint, Organisation, Round, utcnow
-from bpv.lifecycle import RoundStatus, round_moved
+from bpv.lifecycle import RoundStatus
 
 KEY_PREFIX = "demo "
 PAGE_SIZE = 100
@@ -42,14 +43,19 @@ def load_demo(session: Session, server_secret: str) -> list[tuple[str, str]]:
     on the demo round, and an integration for the first footprint.
     """
     loader = Principal(uuid.uuid4(), Role.ADMIN)
-    footprints = {data.code: _footprint(session, data) for data in FOOTPRINTS}
-    organisations = {o.code: _organisation(session, o, footprints) for o in ORGANISATIONS}
-    round_ = _round(session, loader, ROUND)
+    places = demo_places()
+    footprints = {data.code: _footprint(session, data) for data in places.footprints}
+    footprint_ids = {code: row.id for code, row in footprints.items()}
+    organisation_ids = {
+        row.code: row.id
+        for row in (_organisation(session, o, footprint_ids) for o in places.organisations)
+    }
+    round_ = _round(session, loader, places.round)
     service = BidService(session, loader)
     existing = _bid_titles(service, round_)
-    for demo in BIDS:
+    for demo in demo_bids():
         if demo.title not in existing:
-            _bid(service, demo, round_, footprints, organisations)
+            _bid(service, demo, round_, footprint_ids, organisation_ids)
     return _rotate_keys(session, server_secret, list(footprints.values()), round_)
 
 
@@ -69,26 +75,20 @@ def _footprint(session: Session, data: FootprintCreate) -> Footprint:
 
 
 def _organisation(
-    session: Session, demo: DemoOrganisation, footprints: dict[str, Footprint]
+    session: Session, demo: DemoOrganisation, footprint_ids: dict[str, uuid.UUID]
 ) -> Organisation:
-    organisations = Organisations(session)
-    existing = organisations.by_code(demo.code)
-    if existing is not None:
-        return existing
-    member_ids = [footprints[code].id for code in demo.footprints]
-    data = OrganisationCreate(
-        code=demo.code, name=demo.name, kind=demo.kind, footprint_ids=member_ids
-    )
-    return add_organisation(session, data)
+    data = OrganisationCreate.model_validate_json(json.dumps(demo.create_body(footprint_ids)))
+    return Organisations(session).by_code(data.code) or add_organisation(session, data)
 
 
-def _round(session: Session, loader: Principal, data: RoundCreate) -> Round:
+def _round(session: Session, loader: Principal, demo: DemoRound) -> Round:
     rounds = Rounds(session, loader)
-    existing = next((r for r in _every(rounds.page) if r.name == data.name), None)
+    existing = next((r for r in _every(rounds.page) if r.name == demo.body.name), None)
     if existing is not None:
         return existing
-    round_ = rounds.add(new_round(data))
-    round_.status = round_moved(RoundStatus.DRAFT, RoundStatus.OPEN)
+    round_ = rounds.add(new_round(demo.body))
+    if demo.status is not RoundStatus.DRAFT:
+        apply_round_update(round_, RoundUpdate(status=demo.status))
     session.flush()
     return round_
 
@@ -103,23 +103,11 @@ def _bid(
     service: BidService,
     demo: DemoBid,
     round_: Round,
-    footprints: dict[str, Footprint],
-    organisations: dict[str, Organisation],
+    footprint_ids: dict[str, uuid.UUID],
+    organisation_ids: dict[str, uuid.UUID],
 ) -> None:
-    bid = service.create(
-        BidCreate(
-            round_id=round_.id,
-            footprint_id=footprints[demo.footprint].id,
-            title=demo.title,
-            programme_area=demo.programme_area,
-            lead_organisation_id=organisations[demo.lead].id,
-            partner_ids=[organisations[code].id for code in demo.partners],
-            intervention=demo.intervention,
-            requested_funding=demo.requested_funding,
-            cost_lines=list(demo.cost_lines),
-            risks=list(demo.risks),
-        )
-    )
+    body = demo.create_body(round_.id, footprint_ids, organisation_ids)
+    bid = service.create(BidCreate.model_validate_json(json.dumps(body)))
     service.put_logic_model(bid, demo.logic_model, if_match="*")
     for hypothesis in demo.hypotheses:
         service.add_hypothesis(bid, hypothesis)

@@ -1,0 +1,91 @@
+"""The demo files read and checked: request bodies, with the codes that stand for ids.
+
+Ids exist only once rows do, so a file names footprints and organisations by code, and
+`DemoBid.create_body` fills in the ids before the body is sent (by the loader or by a test).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from importlib.resources import files
+from typing import Any
+
+from pydantic import Field
+
+from app.schemas.common import Code, Schema
+from app.schemas.hypotheses import HypothesisCreate
+from app.schemas.logic_models import LogicModelIn
+from app.schemas.places import FootprintCreate
+from app.schemas.rounds import RoundCreate
+from bpv.lifecycle import RoundStatus
+
+JsonObject = dict[str, Any]
+
+
+class DemoOrganisation(Schema):
+    footprints: list[Code] = Field(min_length=1, description="Codes of its footprints.")
+    body: JsonObject = Field(description="POST /v1/organisations body without footprint_ids.")
+
+    def create_body(self, footprint_ids: Mapping[str, uuid.UUID]) -> JsonObject:
+        return {**self.body, "footprint_ids": [str(footprint_ids[c]) for c in self.footprints]}
+
+
+class DemoRound(Schema):
+    body: RoundCreate
+    status: RoundStatus = Field(description="Where the demo moves the round once created.")
+
+
+class DemoPlaces(Schema):
+    footprints: list[FootprintCreate]
+    organisations: list[DemoOrganisation]
+    round: DemoRound
+
+
+class DemoBid(Schema):
+    footprint: Code
+    lead_organisation: Code
+    partners: list[Code] = Field(default_factory=list)
+    submit: bool = Field(description="Whether the demo submits the bid or leaves it a draft.")
+    bid: JsonObject = Field(
+        description="POST /v1/bids body without round_id, footprint_id, lead_organisation_id "
+        "and partner_ids."
+    )
+    logic_model: LogicModelIn = Field(description="PUT /v1/bids/{id}/logic-model body.")
+    hypotheses: list[HypothesisCreate] = Field(description="POST /v1/bids/{id}/hypotheses bodies.")
+
+    @property
+    def title(self) -> str:
+        return str(self.bid["title"])
+
+    def create_body(
+        self,
+        round_id: uuid.UUID,
+        footprint_ids: Mapping[str, uuid.UUID],
+        organisation_ids: Mapping[str, uuid.UUID],
+    ) -> JsonObject:
+        """The POST /v1/bids body, ids filled in from the round and the codes."""
+        return {
+            **self.bid,
+            "round_id": str(round_id),
+            "footprint_id": str(footprint_ids[self.footprint]),
+            "lead_organisation_id": str(organisation_ids[self.lead_organisation]),
+            "partner_ids": [str(organisation_ids[code]) for code in self.partners],
+        }
+
+    def logic_model_body(self) -> JsonObject:
+        return self.logic_model.model_dump(mode="json", exclude_none=True)
+
+    def hypothesis_bodies(self) -> list[JsonObject]:
+        return [h.model_dump(mode="json", exclude_none=True) for h in self.hypotheses]
+
+
+def demo_places() -> DemoPlaces:
+    return DemoPlaces.model_validate_json(files("app.demo").joinpath("places.json").read_text())
+
+
+def demo_bids() -> list[DemoBid]:
+    """The demo bids in file-name order."""
+    folder = files("app.demo").joinpath("bids")
+    paths = sorted((p for p in folder.iterdir() if p.name.endswith(".json")), key=lambda p: p.name)
+    return [DemoBid.model_validate_json(path.read_text()) for path in paths]
