@@ -24,6 +24,8 @@ CORRELATION_HEADER = "X-Request-ID"
 
 logger = logging.getLogger(__name__)
 
+_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
+
 
 class FieldError(BaseModel):
     field: str = Field(description="Dotted path of the failing field, e.g. `edges[2].source`.")
@@ -281,13 +283,18 @@ def install(app: FastAPI) -> None:
 
 
 def allowed_methods(request: Request) -> list[str]:
-    """Every method some route serves at the request's path (Starlette names only the first)."""
-    methods: set[str] = set()
-    for route in request.app.router.routes:
-        match, _ = route.matches(request.scope)
-        if match is not Match.NONE:
-            methods.update(getattr(route, "methods", None) or ())
-    return sorted(methods)
+    """Every method some route serves at the request's path (Starlette names only the first).
+
+    Each method is tried against the routes as the router would, so included routers count.
+    """
+    return [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL
+            for route in request.app.router.routes
+        )
+    ]
 
 
 def correlation_id(request: Request) -> str | None:

@@ -21,8 +21,14 @@ WORKERS = 4
 TRIES_PER_WORKER = 40
 
 
+@pytest.fixture(scope="module")
+def server(database_url: str) -> Iterator[LiveServer]:
+    with live_server(database_url, SECRET) as server:
+        yield server
+
+
 @pytest.fixture
-def server(database_url: str, engine: Engine) -> Iterator[LiveServer]:
+def doomed_server(database_url: str) -> Iterator[LiveServer]:
     with live_server(database_url, SECRET) as server:
         yield server
 
@@ -64,8 +70,9 @@ def test_a_created_round_is_found_at_once_on_another_connection(
 
 
 def test_every_confirmed_write_survives_kill_9(
-    server: LiveServer, admin_headers: dict[str, str], engine: Engine
+    doomed_server: LiveServer, admin_headers: dict[str, str], engine: Engine
 ) -> None:
+    server = doomed_server
     confirmed: list[str] = []
     lock = threading.Lock()
     kill_after = 12
@@ -91,3 +98,12 @@ def test_every_confirmed_write_survives_kill_9(
         stored = {str(id_) for id_ in session.scalars(select(Round.id))}
     assert len(confirmed) >= kill_after
     assert set(confirmed) <= stored
+
+
+def test_the_server_names_no_software_and_sets_the_security_headers(server: LiveServer) -> None:
+    response = httpx.get(server.url + "/healthz")
+
+    assert "server" not in response.headers
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["X-Request-ID"]
