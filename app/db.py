@@ -13,7 +13,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.settings import Settings
+from app.settings import Settings, get_settings
 
 # Execution option carried by the engine of read-only sessions.
 READS_ONLY = "bpv_reads_only"
@@ -21,7 +21,7 @@ READS_ONLY = "bpv_reads_only"
 
 def make_engine(database_url: str, settings: Settings | None = None) -> Engine:
     """An engine whose connects, pool checkouts, statements and lock waits are all bounded."""
-    limits = settings or Settings.model_construct()  # the defaults, without reading the env
+    limits = settings or get_settings()
     url = make_url(database_url)
     if url.get_backend_name() != "sqlite":
         statement_ms = round(limits.database_statement_timeout * 1000)

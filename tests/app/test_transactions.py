@@ -100,6 +100,19 @@ def test_a_read_does_not_wait_for_a_writer(
     assert time.monotonic() - started < 1
 
 
+def test_a_preview_stores_nothing_so_it_does_not_wait_for_a_writer(
+    impatient: Caller, rounds_locked_for_writing: None
+) -> None:
+    preview = {
+        "base_year": 2017,
+        "costs": [{"name": "Nurses", "kind": "revenue", "flows": [{"year": 2017, "amount": 100}]}],
+        "benefits": [],
+    }
+    response = impatient.post("/v1/appraisals", json=preview)
+
+    assert response.status_code == 200, response.text
+
+
 def test_a_writer_that_cannot_have_the_lock_in_time_is_answered_503(
     impatient: Caller, rounds_locked_for_writing: None
 ) -> None:
