@@ -29,7 +29,7 @@ def make_engine(database_url: str, settings: Settings | None = None) -> Engine:
         return create_engine(
             url,
             pool_pre_ping=True,
-            pool_timeout=limits.database_pool_timeout,
+            **_pool_args(limits),
             connect_args={
                 "connect_timeout": limits.database_connect_timeout,
                 "options": f"-c statement_timeout={statement_ms} -c lock_timeout={lock_ms}",
@@ -38,11 +38,22 @@ def make_engine(database_url: str, settings: Settings | None = None) -> Engine:
     in_memory = not url.database or url.database == ":memory:"
     if not in_memory:
         Path(url.database or "").parent.mkdir(parents=True, exist_ok=True)
-    pool_args: dict[str, Any] = {} if in_memory else {"pool_timeout": limits.database_pool_timeout}
     # sqlite3's `timeout` is SQLite's busy timeout: how long to wait for another writer's lock.
-    engine = create_engine(url, connect_args={"timeout": limits.database_lock_timeout}, **pool_args)
+    engine = create_engine(
+        url,
+        connect_args={"timeout": limits.database_lock_timeout},
+        **({} if in_memory else _pool_args(limits)),  # one shared connection has no pool to size
+    )
     _begin_by_kind(engine)
     return engine
+
+
+def _pool_args(limits: Settings) -> dict[str, Any]:
+    return {
+        "pool_size": limits.database_pool_size,
+        "max_overflow": limits.database_max_overflow,
+        "pool_timeout": limits.database_pool_timeout,
+    }
 
 
 def _begin_by_kind(engine: Engine) -> None:

@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     # PostgreSQL's driver waits at least 2 s for a connection whatever is asked.
     database_connect_timeout: int = Field(default=3, ge=1)
     database_pool_timeout: float = Field(default=5.0, gt=0)
+    # Connections per server process: a request holds one from authentication to its commit.
+    database_pool_size: int = Field(default=10, ge=1)
+    database_max_overflow: int = Field(default=20, ge=0)
     database_statement_timeout: float = Field(default=10.0, gt=0)
     # How long a transaction waits for a lock (SQLite's busy timeout, PostgreSQL's lock_timeout).
     database_lock_timeout: float = Field(default=5.0, gt=0)
