@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import socket
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
@@ -23,7 +25,7 @@ TRIES_PER_WORKER = 40
 
 @pytest.fixture(scope="module")
 def server(database_url: str) -> Iterator[LiveServer]:
-    with live_server(database_url, SECRET) as server:
+    with live_server(database_url, SECRET, BPV_KEEP_ALIVE_TIMEOUT="1") as server:
         yield server
 
 
@@ -107,3 +109,19 @@ def test_the_server_names_no_software_and_sets_the_security_headers(server: Live
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["X-Request-ID"]
+
+
+def test_an_idle_connection_is_closed_after_the_keep_alive_timeout(server: LiveServer) -> None:
+    port = int(server.url.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as connection:
+        connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: bpv\r\n\r\n")
+        answer = b""
+        while not answer.endswith(b"}"):  # the whole JSON answer, however it is split
+            answer += connection.recv(65536)
+        idle_since = time.monotonic()
+        closed = connection.recv(65536) == b""
+        idle = time.monotonic() - idle_since
+
+    assert answer.startswith(b"HTTP/1.1 200")
+    assert closed
+    assert 0.5 < idle < 3
