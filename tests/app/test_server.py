@@ -115,9 +115,10 @@ def test_an_idle_connection_is_closed_after_the_keep_alive_timeout(server: LiveS
     port = int(server.url.rsplit(":", 1)[1])
     with socket.create_connection(("127.0.0.1", port), timeout=5) as connection:
         connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: bpv\r\n\r\n")
-        answer = b""
-        while not answer.endswith(b"}"):  # the whole JSON answer, however it is split
-            answer += connection.recv(65536)
+        answer = chunk = connection.recv(65536)
+        while chunk and not answer.endswith(b"}"):  # the whole JSON answer, however it is split
+            chunk = connection.recv(65536)
+            answer += chunk
         idle_since = time.monotonic()
         closed = connection.recv(65536) == b""
         idle = time.monotonic() - idle_since
