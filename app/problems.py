@@ -111,9 +111,7 @@ class PreconditionRequired(ProblemError):
 
 
 class InternalError(ProblemError):
-    status = 500
-    slug = "internal-error"
-    title = "Internal error"
+    """An error nobody foresaw (the base class's 500)."""
 
 
 class DatabaseUnavailable(ProblemError):
@@ -256,14 +254,15 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(PoolTimeout)
     def _database_trouble(request: Request, exc: Exception) -> JSONResponse:
         # Refused or timed-out connections, a full pool, a statement or lock wait cut short,
-        # SQLite's "database is locked": all pass, so the client is told when to retry.
+        # SQLite's "database is locked": trouble that passes, so the client is told to retry.
         retry_after = request.app.state.settings.retry_after_seconds
+        cause = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         logger.warning(
             "database trouble answering %s %s (correlation id %s): %s",
             request.method,
             request.url.path,
             correlation_id(request),
-            str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
+            cause,
         )
         return _response(
             DatabaseUnavailable.status,
