@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import uuid
 from pathlib import Path
 from typing import Annotated
@@ -11,7 +12,7 @@ import typer
 from app.db import make_engine, make_sessionmaker
 from app.migrate import upgrade
 from app.schemas.keys import Role
-from app.settings import get_settings
+from app.settings import InsecureSettings, get_settings
 from bpv.errors import InvalidInput
 
 cli = typer.Typer(help="Best Possible Value appraisal service.", no_args_is_help=True)
@@ -22,8 +23,7 @@ cli.add_typer(keys_cli, name="keys")
 @cli.command()
 def migrate() -> None:
     """Create or upgrade the configured database to the latest schema."""
-    upgrade(get_settings().database_url)
-    typer.echo("database is at the latest migration")
+    typer.echo(upgrade(get_settings().database_url).describe())
 
 
 @cli.command()
@@ -31,13 +31,37 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Interface to bind.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
 ) -> None:
-    """Serve the HTTP API (run `bpv migrate` first)."""
+    """Serve the HTTP API (run `bpv migrate` first; put a reverse proxy in front in production)."""
     import uvicorn
 
     from app.main import create_app
 
     settings = get_settings()
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
+    try:
+        app = create_app(settings)
+    except InsecureSettings as refusal:
+        typer.echo(f"error: {refusal}", err=True)
+        raise typer.Exit(2) from None
+    uvicorn.run(
+        app,
+        host=host or settings.host,
+        port=port or settings.port,
+        server_header=False,
+        timeout_keep_alive=settings.keep_alive_timeout,
+        limit_concurrency=settings.max_concurrency,
+        h11_max_incomplete_event_size=settings.max_header_bytes,
+        timeout_graceful_shutdown=settings.graceful_shutdown_timeout,
+        log_config=_log_config(),
+    )
+
+
+def _log_config() -> dict[str, object]:
+    """uvicorn's logging, with the app's own loggers (errors under their correlation id) added."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["app"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config
 
 
 @cli.command()
@@ -47,7 +71,7 @@ def demo() -> None:
 
     settings = get_settings()
     upgrade(settings.database_url)
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, settings)
     try:
         with make_sessionmaker(engine).begin() as session:
             keys = load_demo(session, settings.secret_key.get_secret_value())
@@ -72,7 +96,7 @@ def create_key(
 
     settings = get_settings()
     upgrade(settings.database_url)
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, settings)
     try:
         with make_sessionmaker(engine).begin() as session:
             created = issue_key(

@@ -21,14 +21,33 @@ def get_app_settings(request: Request) -> Settings:
     return settings
 
 
+# Methods that change nothing: their transaction takes no write lock.
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def reads_only(request: Request) -> None:
+    """Declare that a route stores nothing whatever its method (a preview computed on a POST).
+
+    Put it in the route decorator's `dependencies`, which FastAPI solves before the session.
+    """
+    request.state.reads_only = True
+
+
 def get_session(request: Request) -> Iterator[Session]:
-    """One transaction per request: committed when the handler succeeds, else rolled back."""
-    with request.app.state.sessionmaker.begin() as session:
+    """One transaction per request: committed when the handler succeeds, else rolled back.
+
+    The dependency has function scope, so the commit runs after the handler returns and before
+    the response is sent: a client told 2xx holds a committed write, and a commit that fails
+    answers with an error instead.
+    """
+    reading = request.method in READING_METHODS or getattr(request.state, "reads_only", False)
+    factory = request.app.state.read_sessionmaker if reading else request.app.state.sessionmaker
+    with factory.begin() as session:
         yield session
 
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def get_principal(

@@ -11,6 +11,8 @@ from fastapi.routing import APIRoute
 from app import problems, routers
 from app.body_limit import BodyLimit
 from app.db import make_engine, make_sessionmaker
+from app.request_ids import RequestIds
+from app.security_headers import SecurityHeaders
 from app.settings import Settings, get_settings
 
 DESCRIPTION = """\
@@ -27,13 +29,16 @@ def operation_id(route: APIRoute) -> str:
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
+    """The app for `settings`; refuses (InsecureSettings) the development secret in production."""
     settings = settings or get_settings()
+    settings.check_safe_to_serve()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = make_engine(settings.database_url)
+        engine = make_engine(settings.database_url, settings)
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
+        app.state.read_sessionmaker = make_sessionmaker(engine, reads_only=True)
         try:
             yield
         finally:
@@ -51,5 +56,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     problems.install(app)
     routers.include_all(app)
+    # Outermost last: every answer, the last-resort 500 and the 413 included, gets the id and
+    # the security headers.
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestIds)
+    app.add_middleware(SecurityHeaders)
     return app

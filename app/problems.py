@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -9,13 +10,21 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from bpv.errors import BpvError, InfeasibleBudget, InvalidInput, InvalidTransition
 
 PROBLEM_TYPE_BASE = "urn:bpv:problem:"
 MEDIA_TYPE = "application/problem+json"
+CORRELATION_HEADER = "X-Request-ID"
+
+logger = logging.getLogger(__name__)
+
+_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 
 
 class FieldError(BaseModel):
@@ -121,6 +130,16 @@ class PreconditionRequired(ProblemError):
     title = "If-Match header required"
 
 
+class InternalError(ProblemError):
+    """An error nobody foresaw (the base class's 500)."""
+
+
+class DatabaseUnavailable(ProblemError):
+    status = 503
+    slug = "database-unavailable"
+    title = "The database is unavailable or busy"
+
+
 # Statuses documented on every operation, so clients (and the fuzzing) know what to expect.
 COMMON_ERROR_STATUSES = (400, 401, 403, 404, 413, 422)
 
@@ -130,6 +149,18 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         status: {"model": Problem, "content": {MEDIA_TYPE: {}}, "description": _describe(status)}
         for status in sorted({*COMMON_ERROR_STATUSES, *statuses})
     }
+
+
+def internal_error(correlation_id: str) -> JSONResponse:
+    """The answer to an error nobody foresaw: no trace, only the id that finds it in the log."""
+    return _response(
+        InternalError.status,
+        InternalError.slug,
+        InternalError.title,
+        f"Something went wrong on our side. Quote correlation id {correlation_id} when you "
+        "report it.",
+        correlation_id=correlation_id,
+    )
 
 
 def _describe(status: int) -> str:
@@ -252,11 +283,55 @@ def install(app: FastAPI) -> None:
             400, "bad-request", BadRequest.title, "The JSON body is nested too deeply."
         )
 
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(PoolTimeout)
+    def _database_trouble(request: Request, exc: Exception) -> JSONResponse:
+        # Refused or timed-out connections, a full pool, a statement or lock wait cut short,
+        # SQLite's "database is locked": trouble that passes, so the client is told to retry.
+        retry_after = request.app.state.settings.retry_after_seconds
+        cause = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        logger.warning(
+            "database trouble answering %s %s (correlation id %s): %s",
+            request.method,
+            request.url.path,
+            correlation_id(request),
+            cause,
+        )
+        return _response(
+            DatabaseUnavailable.status,
+            DatabaseUnavailable.slug,
+            DatabaseUnavailable.title,
+            f"The database did not answer in time or refused; retry after {retry_after} s.",
+            headers={"Retry-After": str(retry_after)},
+        )
+
     @app.exception_handler(StarletteHTTPException)
     def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(allowed_methods(request))
         detail = str(exc.detail)
         path = request.url.path
         if exc.status_code == 404 and len(path) > 1 and path.endswith("/"):
             detail = f"No such path: paths take no trailing slash (try {path.rstrip('/')})."
-        return _response(exc.status_code, slug, str(exc.detail), detail, headers=exc.headers)
+        return _response(exc.status_code, slug, str(exc.detail), detail, headers=headers)
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at the request's path (Starlette names only the first).
+
+    Each method is tried against the routes as the router would, so included routers count.
+    """
+    return [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL
+            for route in request.app.router.routes
+        )
+    ]
+
+
+def correlation_id(request: Request) -> str | None:
+    return getattr(request.state, "correlation_id", None)

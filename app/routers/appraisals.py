@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
-from app.deps import PrincipalDep, SessionDep
+from app.deps import PrincipalDep, SessionDep, reads_only
 from app.problems import problem_responses
 from app.schemas.appraisals import MAX_SEED, AppraisalOut, AppraisalRequest, BidAppraisalOut
 from app.services.appraisals import AppraisalService, MonteCarloRequest, preview
@@ -17,7 +17,7 @@ from bpv.appraisal import MAX_SAMPLES
 router = APIRouter(route_class=StrictRoute, tags=["appraisals"], responses=problem_responses())
 
 
-@router.post("/appraisals")
+@router.post("/appraisals", dependencies=[Depends(reads_only)])
 def appraise(data: AppraisalRequest, principal: PrincipalDep) -> AppraisalOut:
     """Preview an appraisal.
 
