@@ -3,7 +3,9 @@
 #   docker run -p 8000:8000 -e BPV_DATABASE_URL=... -e BPV_SECRET_KEY=... bpv serve --host 0.0.0.0
 FROM python:3.11-slim
 
-ENV PYTHONDONTWRITEBYTECODE=1 \
+# Production refuses to start with the development secret: pass BPV_SECRET_KEY.
+ENV BPV_ENVIRONMENT=production \
+    PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
