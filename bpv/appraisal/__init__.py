@@ -7,6 +7,7 @@ from bpv.appraisal.additionality import additionality_factor, persistence_factor
 from bpv.appraisal.benefits import (
     HypothesisBenefitFlow,
     HypothesisBenefits,
+    HypothesisUncertainty,
     benefit_lines_from_hypotheses,
     benefits_from_hypothesis,
     financial_year,
@@ -22,18 +23,23 @@ from bpv.appraisal.engine import (
     LineAppraisal,
     YearRow,
     appraise,
+    uncertain_inputs,
 )
+from bpv.appraisal.inputs import InputKind, UncertainInput
 from bpv.appraisal.lines import BenefitLine, CostKind, CostLine, Flow, LineRole, flows_of
 from bpv.appraisal.measures import Irr, IrrStatus, Measures, internal_rate_of_return
 from bpv.appraisal.optimism_bias import OptimismBias, RiskArea
 from bpv.appraisal.uncertainty import (
     DEFAULT_SAMPLES,
+    MAX_SAMPLE_CELLS,
     MAX_SAMPLES,
     MonteCarloResult,
     MonteCarloSettings,
     Summary,
     SwitchingValue,
     TornadoBar,
+    UncertainInputSummary,
+    check_sample_budget,
 )
 
 __all__ = [
@@ -41,6 +47,7 @@ __all__ = [
     "DEFAULT_VALUE_PER_QALY",
     "MAX_HORIZON",
     "MAX_SAMPLES",
+    "MAX_SAMPLE_CELLS",
     "METHOD_VERSION",
     "Appraisal",
     "AppraisalSettings",
@@ -53,6 +60,8 @@ __all__ = [
     "Flow",
     "HypothesisBenefitFlow",
     "HypothesisBenefits",
+    "HypothesisUncertainty",
+    "InputKind",
     "Irr",
     "IrrStatus",
     "LineAppraisal",
@@ -69,14 +78,18 @@ __all__ = [
     "SwitchingValue",
     "TornadoBar",
     "Triangular",
+    "UncertainInput",
+    "UncertainInputSummary",
     "Uniform",
     "YearRow",
     "additionality_factor",
     "appraise",
     "benefit_lines_from_hypotheses",
     "benefits_from_hypothesis",
+    "check_sample_budget",
     "financial_year",
     "flows_of",
     "internal_rate_of_return",
     "persistence_factors",
+    "uncertain_inputs",
 ]

@@ -14,15 +14,21 @@ import numpy.typing as npt
 
 from bpv.appraisal.additionality import additionality_factor
 from bpv.appraisal.discounting import DiscountSchedule
+from bpv.appraisal.distributions import Distribution
+from bpv.appraisal.inputs import SHARES_TAKEN_AWAY, InputKind, UncertainInput
 from bpv.appraisal.lines import BenefitLine, CostLine, LineRole, checked_flows
 from bpv.appraisal.measures import Irr, Measures, measures_of
 from bpv.appraisal.optimism_bias import resolve_optimism_bias
 from bpv.appraisal.uncertainty import (
+    BoundInput,
     LineValue,
     MonteCarloResult,
     MonteCarloSettings,
     SwitchingValue,
     TornadoBar,
+    UncertainInputSummary,
+    check_sample_budget,
+    input_summaries,
     simulate,
     switching_values,
     tornado,
@@ -49,9 +55,11 @@ DEFAULT_VALUE_PER_QALY = 60_000.0
 class AppraisalSettings:
     """A round's appraisal settings.
 
-    `optimism_bias_table` maps a confidence grade to its cost uplift; `benefit_optimism_bias`
-    reduces every benefit line that states no reduction of its own. `confidence_weighted` says
-    whether benefits derived from hypotheses are weighted by their confidence.
+    `optimism_bias_table` maps a confidence grade to its cost uplift, and
+    `benefit_optimism_bias_table` to a benefit reduction; `benefit_optimism_bias` reduces every
+    benefit line that states no reduction of its own. `confidence_weighted` says whether
+    benefits derived from hypotheses are weighted by their confidence.
+    `value_per_qaly_uncertainty` (in pounds) is drawn by Monte Carlo for every QALY line at once.
     """
 
     base_year: int
@@ -60,6 +68,8 @@ class AppraisalSettings:
     optimism_bias_table: Mapping[str, float] = field(default_factory=dict)
     benefit_optimism_bias: float = 0.0
     confidence_weighted: bool = False
+    benefit_optimism_bias_table: Mapping[str, float] = field(default_factory=dict)
+    value_per_qaly_uncertainty: Distribution | None = None
 
 
 @dataclass(frozen=True)
@@ -130,6 +140,7 @@ class Appraisal:
     monte_carlo_settings: MonteCarloSettings | None
     monte_carlo: MonteCarloResult | None
     tornado: tuple[TornadoBar, ...]
+    uncertain_inputs: tuple[UncertainInputSummary, ...] = ()
 
     @property
     def pv_costs(self) -> float:
@@ -194,6 +205,58 @@ def _by_year(checked: list[list[tuple[int, float]]], horizon: int) -> FloatArray
     return matrix
 
 
+def uncertain_inputs(
+    costs: Sequence[CostLine], benefits: Sequence[BenefitLine], settings: AppraisalSettings
+) -> list[tuple[str, BoundInput]]:
+    """Every uncertain input with the lines it scales, labelled by the field that gives it.
+
+    In drawing order: the cost lines' flows, then each benefit line's flows and other inputs,
+    then the value of a QALY (only when some line counts QALYs).
+    """
+    bound: list[tuple[str, BoundInput]] = []
+    for index, cost in enumerate(costs):
+        if cost.uncertainty is not None:
+            flows = UncertainInput(InputKind.FLOWS, 1.0, cost.uncertainty)
+            bound.append(
+                (
+                    f"costs[{index}].uncertainty",
+                    BoundInput(flows, cost.name, LineRole.COST, (index,)),
+                )
+            )
+    for index, benefit in enumerate(benefits):
+        at = (len(costs) + index,)
+        if benefit.uncertainty is not None:
+            flows = UncertainInput(InputKind.FLOWS, 1.0, benefit.uncertainty)
+            bound.append(
+                (
+                    f"benefits[{index}].uncertainty",
+                    BoundInput(flows, benefit.name, LineRole.BENEFIT, at),
+                )
+            )
+        for given in benefit.inputs:
+            label = f"benefits[{index}].{given.kind}_uncertainty"
+            if given.kind is InputKind.FLOWS or given.kind is InputKind.VALUE_PER_QALY:
+                raise InvalidInput(f"a line's {given.kind} distribution goes elsewhere", label)
+            if given.kind in SHARES_TAKEN_AWAY and given.point != getattr(benefit, given.kind):
+                raise InvalidInput(
+                    f"the distribution's point {given.kind} must be the line's own", label
+                )
+            bound.append((label, BoundInput(given, benefit.name, LineRole.BENEFIT, at)))
+    qaly_lines = tuple(
+        len(costs) + index
+        for index, benefit in enumerate(benefits)
+        if benefit.type is BenefitType.QALY
+    )
+    if settings.value_per_qaly_uncertainty is not None and qaly_lines:
+        value = UncertainInput(
+            InputKind.VALUE_PER_QALY, settings.value_per_qaly, settings.value_per_qaly_uncertainty
+        )
+        bound.append(
+            ("value_per_qaly_uncertainty", BoundInput(value, None, LineRole.BENEFIT, qaly_lines))
+        )
+    return bound
+
+
 def appraise(
     costs: Sequence[CostLine],
     benefits: Sequence[BenefitLine],
@@ -202,7 +265,7 @@ def appraise(
 ) -> Appraisal:
     """Appraise a proposal's cost and benefit lines under a round's settings (SPEC 4.1-4.5).
 
-    Monte Carlo and the tornado run when `monte_carlo` is given or any line carries a
+    Monte Carlo and the tornado run when `monte_carlo` is given or any input carries a
     distribution (then with the default samples and seed). Bad input raises `InvalidInput`
     naming the field as a client would, e.g. ``costs[0].flows[2].year``.
     """
@@ -227,11 +290,13 @@ def appraise(
             for index, line in enumerate(costs)
         ]
     )
+    for grade, fraction in settings.benefit_optimism_bias_table.items():
+        require_fraction(fraction, f"benefit_optimism_bias_table.{grade}")
     reductions = np.array(
         [
             resolve_optimism_bias(
                 line.optimism_bias,
-                settings.optimism_bias_table,
+                settings.benefit_optimism_bias_table,
                 f"benefits[{index}].optimism_bias",
                 default=default_reduction,
                 at_most_one=True,
@@ -253,15 +318,16 @@ def appraise(
             for index, line in enumerate(benefits)
         ]
     )
-    labelled: list[tuple[str, CostLine | BenefitLine]] = [
-        *((f"costs[{index}]", line) for index, line in enumerate(costs)),
-        *((f"benefits[{index}]", line) for index, line in enumerate(benefits)),
-    ]
-    for label, line in labelled:
-        if line.uncertainty is not None:
-            line.uncertainty.validate(f"{label}.uncertainty")
-    if monte_carlo is None and any(line.uncertainty for _, line in labelled):
+    if settings.value_per_qaly_uncertainty is not None:
+        settings.value_per_qaly_uncertainty.validate("value_per_qaly_uncertainty")
+    labelled = uncertain_inputs(costs, benefits, settings)
+    for label, bound_input in labelled:
+        bound_input.input.validate(label)
+    inputs = [bound_input for _, bound_input in labelled]
+    if monte_carlo is None and inputs:
         monte_carlo = MonteCarloSettings()
+    if monte_carlo is not None:
+        check_sample_budget(monte_carlo.samples, len(inputs), "monte_carlo.samples")
 
     horizon = max(t for flows in [*cost_flows, *benefit_flows] for t, _ in flows)
     years = np.arange(horizon + 1)
@@ -319,10 +385,10 @@ def appraise(
     total_discounted_qalys = float(discounted_qalys_by_line[is_qaly].sum())
 
     line_values = [
-        LineValue(line.name, LineRole.COST, float(pv), line.uncertainty)
+        LineValue(line.name, LineRole.COST, float(pv))
         for line, pv in zip(costs, cost_pv_as_given * (1.0 + uplifts), strict=True)
     ] + [
-        LineValue(line.name, LineRole.BENEFIT, float(pv), line.uncertainty)
+        LineValue(line.name, LineRole.BENEFIT, float(pv))
         for line, pv in zip(benefits, benefit_pv, strict=True)
     ]
     line_appraisals = [
@@ -397,8 +463,13 @@ def appraise(
         switching_values=switching_values(line_values),
         value_per_qaly_switching=value_per_qaly_switching,
         monte_carlo_settings=monte_carlo,
-        monte_carlo=None if monte_carlo is None else simulate(line_values, monte_carlo),
-        tornado=tornado(line_values) if monte_carlo is not None else (),
+        monte_carlo=(
+            None
+            if monte_carlo is None
+            else simulate(line_values, inputs, monte_carlo, after.npsv, after.bcr)
+        ),
+        tornado=tornado(line_values, inputs) if monte_carlo is not None else (),
+        uncertain_inputs=input_summaries(line_values, inputs),
     )
     _require_finite_figures(appraisal)
     return appraisal
