@@ -16,6 +16,7 @@ import numpy.typing as npt
 from bpv.appraisal.distributions import Distribution
 from bpv.appraisal.inputs import InputKind, UncertainInput
 from bpv.appraisal.lines import LineRole
+from bpv.appraisal.measures import ratio_or_none
 from bpv.appraisal.validation import require_int
 from bpv.errors import InvalidInput
 
@@ -134,7 +135,8 @@ def percentile_rank(samples: FloatArray, value: float) -> float:
 
 @dataclass(frozen=True)
 class MonteCarloResult:
-    """`bcr` summarises only the samples whose PV of costs is positive (`bcr_defined_share`).
+    """`bcr` summarises only the samples whose PV of costs is positive and whose BCR is within
+    a float's range (`bcr_defined_share`).
 
     `npsv_point_percentile` and `bcr_point_percentile` say where the point appraisal's NPSV and
     BCR fall among the samples (see `percentile_rank`): near 50 when the inputs' distributions
@@ -230,11 +232,14 @@ def simulate(
         target = pv_costs if line.role is LineRole.COST else pv_benefits
         target += scaled
     npsv = pv_benefits - pv_costs
-    costs_positive = pv_costs > 0.0
-    defined = int(np.count_nonzero(costs_positive))
+    # A BCR is defined where PV of costs is positive and the ratio stays within a float's range.
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        all_ratios = pv_benefits / np.where(pv_costs > 0.0, pv_costs, 1.0)
+    is_defined = (pv_costs > 0.0) & np.isfinite(all_ratios)
+    defined = int(np.count_nonzero(is_defined))
     bcr, bcr_percentile = None, None
     if defined:
-        ratios = pv_benefits[costs_positive] / pv_costs[costs_positive]
+        ratios = all_ratios[is_defined]
         bcr = Summary.of(ratios)
         bcr_percentile = None if point_bcr is None else percentile_rank(ratios, point_bcr)
     return MonteCarloResult(
@@ -273,7 +278,7 @@ def tornado(lines: Sequence[LineValue], inputs: Sequence[BoundInput]) -> tuple[T
             change = _ratio(bound, value) - 1.0
             costs = pv_costs + change * bound_costs
             benefits = pv_benefits + change * bound_benefits
-            ends.append((benefits - costs, benefits / costs if costs > 0.0 else None))
+            ends.append((benefits - costs, ratio_or_none(benefits, costs) if costs > 0.0 else None))
         (npsv_low, bcr_low), (npsv_high, bcr_high) = ends
         bars.append(
             TornadoBar(

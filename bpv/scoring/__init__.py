@@ -24,6 +24,7 @@ from bpv.scoring.framework import (
     ScoreTerm,
     WeightedScore,
 )
+from bpv.scoring.provisional import ProvisionalScores, provisional_scores
 from bpv.scoring.value import (
     DEFAULT_BCR_BANDS,
     BcrBand,
@@ -62,6 +63,7 @@ __all__ = [
     "CriterionScore",
     "CriterionSource",
     "Disagreement",
+    "ProvisionalScores",
     "ReturnMeasure",
     "Scale",
     "ScoreTerm",
@@ -76,6 +78,7 @@ __all__ = [
     "confidence_score",
     "evidence_strength_score",
     "logic_model_quality_score",
+    "provisional_scores",
     "value_score",
     "weighted_score",
 ]

@@ -363,7 +363,10 @@ def test_a_bid_is_appraised_with_each_benefit_traced_to_its_hypothesis(world: Wo
     ]
     appraisal = result["appraisal"]
     [line] = [line for line in appraisal["lines"] if line["role"] == "benefit"]
-    assert line["name"] == line["source"] == trace["line"] == hypothesis["id"]
+    # Named by its indicator, traced to the hypothesis by its id.
+    assert line["name"] == trace["line"] == "Emergency admissions (hypothesis 1)"
+    assert line["source"] == hypothesis["id"]
+    assert trace["hypothesis_number"] == 1
     # Net of deadweight 0.1 and attribution 0.2, discounted at 3.5%.
     pv_benefits = (165_000 + 330_000 / 1.035) * 0.9 * 0.8
     assert appraisal["pv_benefits"] == pytest.approx(pv_benefits, rel=1e-12)
