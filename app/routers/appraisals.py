@@ -10,8 +10,9 @@ from fastapi import APIRouter, Query
 from app.deps import PrincipalDep, SessionDep
 from app.problems import problem_responses
 from app.schemas.appraisals import MAX_SEED, AppraisalOut, AppraisalRequest, BidAppraisalOut
+from app.schemas.appraisals.requests import SAMPLES_DESCRIPTION
 from app.services.appraisals import AppraisalService, MonteCarloRequest, preview
-from bpv.appraisal import MAX_SAMPLES
+from bpv.appraisal import DEFAULT_SAMPLES, MAX_SAMPLES
 
 router = APIRouter(tags=["appraisals"], responses=problem_responses())
 
@@ -38,7 +39,9 @@ def get_bid_appraisal(
     samples: Annotated[
         int | None,
         Query(
-            ge=1, le=MAX_SAMPLES, description="Monte Carlo samples; 10,000 unless the round says."
+            ge=1,
+            le=MAX_SAMPLES,
+            description=f"{SAMPLES_DESCRIPTION} {DEFAULT_SAMPLES:,} unless the round says.",
         ),
     ] = None,
     seed: Annotated[

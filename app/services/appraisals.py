@@ -29,6 +29,7 @@ from bpv.appraisal import (
     appraise,
     appraise_bid,
 )
+from bpv.errors import InvalidInput
 from bpv.scoring import provisional_scores
 
 __all__ = ["AppraisalService", "MonteCarloRequest", "preview"]
@@ -36,6 +37,12 @@ __all__ = ["AppraisalService", "MonteCarloRequest", "preview"]
 
 def preview(request: api.AppraisalRequest) -> api.AppraisalOut:
     """`POST /v1/appraisals`: the request's lines under the request's own settings."""
+    flows = sum(len(line.flows) for line in [*request.costs, *request.benefits])
+    if flows > api.MAX_PREVIEW_FLOWS:
+        raise InvalidInput(
+            f"the lines carry {flows:,} flows; a preview takes at most {api.MAX_PREVIEW_FLOWS:,}",
+            "costs",
+        )
     costs = [translate.cost_line(line) for line in request.costs]
     benefits = [translate.benefit_line(line) for line in request.benefits]
     lines: list[CostLine | BenefitLine] = [*costs, *benefits]

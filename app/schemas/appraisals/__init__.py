@@ -23,6 +23,7 @@ from app.schemas.appraisals.optimism_bias import (
 from app.schemas.appraisals.requests import (
     MAX_FLOWS,
     MAX_LINES,
+    MAX_PREVIEW_FLOWS,
     MAX_SEED,
     AppraisalRequest,
     BenefitAmount,
@@ -63,6 +64,7 @@ from app.schemas.appraisals.settings import (
 __all__ = [
     "MAX_FLOWS",
     "MAX_LINES",
+    "MAX_PREVIEW_FLOWS",
     "MAX_SEED",
     "AppraisalOut",
     "AppraisalRequest",
