@@ -37,7 +37,9 @@ __all__ = ["AppraisalService", "MonteCarloRequest", "preview"]
 
 def preview(request: api.AppraisalRequest) -> api.AppraisalOut:
     """`POST /v1/appraisals`: the request's lines under the request's own settings."""
-    flows = sum(len(line.flows) for line in [*request.costs, *request.benefits])
+    flows = sum(len(line.flows) for line in request.costs) + sum(
+        len(line.flows) for line in request.benefits
+    )
     if flows > api.MAX_PREVIEW_FLOWS:
         raise InvalidInput(
             f"the lines carry {flows:,} flows; a preview takes at most {api.MAX_PREVIEW_FLOWS:,}",
