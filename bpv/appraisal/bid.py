@@ -379,7 +379,12 @@ class _BidAppraisal:
         if self.request.enabled is False:
             return None
         chosen = self.settings.monte_carlo
-        if chosen is None and uncertain_inputs(costs, benefits, settings):
+        try:
+            own = bool(uncertain_inputs(costs, benefits, settings))
+        except InvalidInput as error:
+            self.note(self.bid_field(error.field, benefits), error.message)
+            return None
+        if chosen is None and own:
             # Inputs that carry their own distributions are simulated with the defaults.
             chosen = RoundMonteCarlo()
         if self.request.given:
