@@ -4,6 +4,15 @@ Start with `appraise(costs, benefits, AppraisalSettings(base_year=2017))`.
 """
 
 from bpv.appraisal.additionality import additionality_factor, persistence_factors
+from bpv.appraisal.appraisal import (
+    DEFAULT_VALUE_PER_QALY,
+    METHOD_VERSION,
+    Appraisal,
+    AppraisalSettings,
+    DiscountFactor,
+    LineAppraisal,
+    YearRow,
+)
 from bpv.appraisal.benefits import (
     HypothesisBenefitFlow,
     HypothesisBenefits,
@@ -16,31 +25,23 @@ from bpv.appraisal.bid import (
     BaseYearSource,
     BenefitTrace,
     BidAppraisal,
+    CostTrace,
+    Missing,
+    UpliftSource,
+    appraise_bid,
+)
+from bpv.appraisal.bid_inputs import (
     BidAppraisalSettings,
     BidCostLine,
     BidHypothesis,
     BidInputs,
-    CostTrace,
-    Missing,
     MonteCarloRequest,
     RoundMonteCarlo,
-    UpliftSource,
-    appraise_bid,
     check_cost_line,
 )
 from bpv.appraisal.discounting import MAX_HORIZON, DiscountSchedule, ScheduleKind
 from bpv.appraisal.distributions import Distribution, Normal, Pert, Triangular, Uniform
-from bpv.appraisal.engine import (
-    DEFAULT_VALUE_PER_QALY,
-    METHOD_VERSION,
-    Appraisal,
-    AppraisalSettings,
-    DiscountFactor,
-    LineAppraisal,
-    YearRow,
-    appraise,
-    uncertain_inputs,
-)
+from bpv.appraisal.engine import appraise, uncertain_inputs
 from bpv.appraisal.inputs import InputKind, UncertainInput
 from bpv.appraisal.lines import BenefitLine, CostKind, CostLine, Flow, LineRole, flows_of
 from bpv.appraisal.measures import Irr, IrrStatus, Measures, internal_rate_of_return

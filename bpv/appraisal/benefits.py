@@ -17,9 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from bpv.appraisal.additionality import additionality_factor, persistence_factors
+from bpv.appraisal.appraisal import AppraisalSettings
 from bpv.appraisal.discounting import MAX_HORIZON
 from bpv.appraisal.distributions import Distribution
-from bpv.appraisal.engine import AppraisalSettings
 from bpv.appraisal.inputs import InputKind, UncertainInput
 from bpv.appraisal.lines import BenefitLine, Flow
 from bpv.appraisal.validation import require_finite, require_fraction, require_int
