@@ -861,3 +861,17 @@ def test_the_rounds_value_per_qaly_may_be_uncertain(world: World) -> None:
         result["appraisal"]["value_per_qaly_switching"]
     )
     assert result["settings"]["value_per_qaly_uncertainty"] == spread
+
+
+def test_a_bid_appraisal_refuses_more_draws_than_a_simulation_may_take(world: World) -> None:
+    # 20 uncertain lines: 100,000 samples is 2,000,000 draws, the most one simulation takes.
+    bid = world.draft_bid(cost_lines=uncertain_costs(20))
+    path = f"/v1/bids/{bid['id']}/appraisal"
+
+    most = world.office.get(path, params={"samples": 100_000})
+    more = world.office.get(path, params={"samples": 100_001})
+
+    assert most.status_code == 200, most.text
+    assert most.json()["appraisal"]["monte_carlo"]["samples"] == 100_000
+    assert more.status_code == 422
+    assert problem_fields(more) == {"samples"}
