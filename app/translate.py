@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict
 from typing import Any
 
 from app.schemas import appraisals as api
 from app.schemas import distributions as dists
-from app.schemas.hypotheses import HypothesisCreate
+from app.schemas.bids import CostLine as BidCostLineIn
+from app.schemas.hypotheses import AdditionalityIn, HypothesisCreate
 from app.schemas.logic_models import (
     EdgeIn,
     EdgeRefOut,
@@ -22,19 +22,22 @@ from app.schemas.logic_models import (
 )
 from app.schemas.rounds import CriterionIn
 from bpv.appraisal import (
-    Appraisal,
+    AppraisalSettings,
     BenefitLine,
+    BidAppraisalSettings,
+    BidCostLine,
     CostKind,
     CostLine,
     DiscountSchedule,
     Distribution,
     Flow,
-    Measures,
+    HypothesisUncertainty,
     MonteCarloSettings,
     Normal,
     OptimismBias,
     Pert,
     RiskArea,
+    RoundMonteCarlo,
     ScheduleKind,
     Triangular,
     Uniform,
@@ -47,14 +50,22 @@ from bpv.hypotheses import (
     SuccessHypothesis,
     TrajectoryPoint,
 )
-from bpv.logic_model import Edge, Evidence, Finding, Indicator, LogicModel, Node, Quality
+from bpv.logic_model import (
+    Edge,
+    Evidence,
+    Finding,
+    Indicator,
+    LogicModel,
+    Node,
+    Quality,
+    QualityWeights,
+)
 from bpv.scoring import (
     BcrBand,
     CriteriaFramework,
     Criterion,
     CriterionSource,
     Scale,
-    ScoreTerm,
     ValueSettings,
 )
 
@@ -103,8 +114,35 @@ def hypothesis(doc: HypothesisCreate | Mapping[str, Any]) -> SuccessHypothesis:
             if h.monetisation
             else None
         ),
-        additionality=Additionality(**h.additionality.model_dump()) if h.additionality else None,
+        additionality=(
+            Additionality(
+                deadweight=h.additionality.deadweight,
+                displacement=h.additionality.displacement,
+                attribution=h.additionality.attribution,
+                drop_off=h.additionality.drop_off,
+            )
+            if h.additionality
+            else None
+        ),
     )
+
+
+def hypothesis_uncertainty(doc: HypothesisCreate) -> HypothesisUncertainty:
+    """The distributions a hypothesis gives its inputs, each in the input's own units."""
+    shares = doc.additionality or AdditionalityIn()
+    return HypothesisUncertainty(
+        confidence=_distribution(doc.confidence_uncertainty),
+        value_per_unit=_distribution(
+            doc.monetisation.value_per_unit_uncertainty if doc.monetisation else None
+        ),
+        deadweight=_distribution(shares.deadweight_uncertainty),
+        displacement=_distribution(shares.displacement_uncertainty),
+        attribution=_distribution(shares.attribution_uncertainty),
+    )
+
+
+def quality_weights(weights: api.QualityWeightsIn) -> QualityWeights:
+    return QualityWeights(**weights.by_term())
 
 
 def finding_out(finding: Finding) -> FindingOut:
@@ -137,10 +175,6 @@ def discount_schedule(discounting: api.Discounting) -> DiscountSchedule:
     return DiscountSchedule(ScheduleKind(discounting.schedule), discounting.rate)
 
 
-def discounting_out(schedule: DiscountSchedule) -> api.Discounting:
-    return api.Discounting(schedule=api.Schedule(schedule.kind), rate=schedule.rate)
-
-
 def distribution(
     spec: dists.Triangular | dists.Pert | dists.Normal | dists.Uniform,
 ) -> Distribution:
@@ -153,6 +187,12 @@ def distribution(
             return Normal(spec.mean, spec.sd)
         case dists.Uniform():
             return Uniform(spec.low, spec.high)
+
+
+def _distribution(
+    spec: dists.Triangular | dists.Pert | dists.Normal | dists.Uniform | None,
+) -> Distribution | None:
+    return None if spec is None else distribution(spec)
 
 
 def optimism_bias(
@@ -173,7 +213,7 @@ def cost_line(line: api.CostLineIn) -> CostLine:
         kind=CostKind(line.kind),
         flows=tuple(Flow(f.year, f.amount) for f in line.flows),
         optimism_bias=optimism_bias(line.optimism_bias),
-        uncertainty=distribution(line.uncertainty) if line.uncertainty else None,
+        uncertainty=_distribution(line.uncertainty),
     )
 
 
@@ -187,7 +227,7 @@ def benefit_line(line: api.BenefitLineIn) -> BenefitLine:
         attribution=line.attribution,
         drop_off=line.drop_off,
         optimism_bias=optimism_bias(line.optimism_bias),
-        uncertainty=distribution(line.uncertainty) if line.uncertainty else None,
+        uncertainty=_distribution(line.uncertainty),
     )
 
 
@@ -195,42 +235,53 @@ def monte_carlo(spec: api.MonteCarloIn | None) -> MonteCarloSettings | None:
     return None if spec is None else MonteCarloSettings(spec.samples, spec.seed)
 
 
-def _measures_out(measures: Measures) -> api.MeasuresOut:
-    return api.MeasuresOut.model_validate(asdict(measures))
+def preview_settings(request: api.AppraisalRequest, base_year: int) -> AppraisalSettings:
+    return AppraisalSettings(
+        base_year=base_year,
+        discounting=discount_schedule(request.discounting),
+        value_per_qaly=request.value_per_qaly,
+        optimism_bias_table=request.optimism_bias_table,
+        benefit_optimism_bias=request.benefit_optimism_bias,
+        benefit_optimism_bias_table=request.benefit_optimism_bias_table,
+        value_per_qaly_uncertainty=_distribution(request.value_per_qaly_uncertainty),
+    )
 
 
-def appraisal_out(appraisal: Appraisal) -> api.AppraisalOut:
-    """Every figure as computed: nothing is rounded here."""
-    settings = appraisal.settings
-    headline = _measures_out(appraisal.measures)
-    return api.AppraisalOut(
-        method_version=appraisal.method_version,
+# A bid and its round's settings, as stored, to the domain's bid appraisal
+
+
+def bid_cost_line(line: BidCostLineIn) -> BidCostLine:
+    return BidCostLine(
+        name=line.name,
+        kind=line.kind,
+        flows=tuple(Flow(f.year, f.amount) for f in line.flows),
+        optimism_bias=optimism_bias(line.optimism_bias),
+        confidence_grade=None if line.confidence_grade is None else str(line.confidence_grade),
+        uncertainty=_distribution(line.uncertainty),
+    )
+
+
+def bid_appraisal_settings(settings: api.RoundSettings) -> BidAppraisalSettings:
+    spec = settings.monte_carlo
+    return BidAppraisalSettings(
         base_year=settings.base_year,
-        discounting=discounting_out(settings.discounting),
+        discounting=discount_schedule(settings.discounting),
         value_per_qaly=settings.value_per_qaly,
-        **headline.model_dump(exclude={"irr"}),
-        irr=headline.irr,
-        before_optimism_bias=_measures_out(appraisal.before_optimism_bias),
-        after_optimism_bias=headline,
-        pv_benefits_gross=appraisal.pv_benefits_gross,
-        qalys=appraisal.qalys,
-        discounted_qalys=appraisal.discounted_qalys,
-        discount_factors=[
-            api.DiscountFactorOut.model_validate(asdict(f)) for f in appraisal.discount_factors
-        ],
-        years=[api.YearOut.model_validate(asdict(row)) for row in appraisal.years],
-        lines=[api.LineOut.model_validate(asdict(line)) for line in appraisal.lines],
-        switching_values=[
-            api.SwitchingValueOut.model_validate(asdict(value))
-            for value in appraisal.switching_values
-        ],
-        value_per_qaly_switching=appraisal.value_per_qaly_switching,
+        value_per_qaly_uncertainty=_distribution(settings.value_per_qaly_uncertainty),
+        optimism_bias_table={str(k): v for k, v in settings.optimism_bias_table.items()},
+        benefit_optimism_bias=settings.benefit_optimism_bias,
+        confidence_weighted=settings.confidence_weighted,
+        persistence_years=settings.persistence_years,
         monte_carlo=(
             None
-            if appraisal.monte_carlo is None
-            else api.MonteCarloOut.model_validate(asdict(appraisal.monte_carlo))
+            if spec is None
+            else RoundMonteCarlo(
+                samples=spec.samples,
+                seed=spec.seed,
+                cost_uncertainty=_distribution(spec.cost_uncertainty),
+                benefit_uncertainty=_distribution(spec.benefit_uncertainty),
+            )
         ),
-        tornado=[api.TornadoBarOut.model_validate(asdict(bar)) for bar in appraisal.tornado],
     )
 
 
@@ -279,13 +330,3 @@ def value_settings(value: api.ValueSettingsIn, field: str = "settings.value") ->
     # A missing lower bound after the first band becomes -inf, which the domain refuses by name.
     settings.validate(field)
     return settings
-
-
-def score_term_out(term: ScoreTerm) -> api.ScoreTermOut:
-    return api.ScoreTermOut(
-        name=term.name,
-        weight=term.weight,
-        value=term.value,
-        contribution=term.contribution,
-        detail=term.detail,
-    )

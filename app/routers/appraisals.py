@@ -10,9 +10,10 @@ from fastapi import APIRouter, Depends, Query
 from app.deps import PrincipalDep, SessionDep, reads_only
 from app.problems import problem_responses
 from app.schemas.appraisals import MAX_SEED, AppraisalOut, AppraisalRequest, BidAppraisalOut
+from app.schemas.appraisals.requests import SAMPLES_DESCRIPTION
 from app.services.appraisals import AppraisalService, MonteCarloRequest, preview
 from app.strict_route import StrictRoute
-from bpv.appraisal import MAX_SAMPLES
+from bpv.appraisal import DEFAULT_SAMPLES, MAX_SAMPLES
 
 router = APIRouter(route_class=StrictRoute, tags=["appraisals"], responses=problem_responses())
 
@@ -40,7 +41,9 @@ def get_bid_appraisal(
     samples: Annotated[
         int | None,
         Query(
-            ge=1, le=MAX_SAMPLES, description="Monte Carlo samples; 10,000 unless the round says."
+            ge=1,
+            le=MAX_SAMPLES,
+            description=f"{SAMPLES_DESCRIPTION} {DEFAULT_SAMPLES:,} unless the round says.",
         ),
     ] = None,
     seed: Annotated[

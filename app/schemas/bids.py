@@ -8,25 +8,25 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from app.schemas.common import Fraction, Name, ReadSchema, Schema, Text, YearAmount
+from app.schemas.appraisals.optimism_bias import OptimismBiasIn
+from app.schemas.common import Name, ReadSchema, Schema, Text, YearAmount
 from app.schemas.distributions import Uncertainty
 from app.schemas.hypotheses import HypothesisRead
 from app.schemas.logic_models import LogicModelIn
+from bpv.appraisal import CostKind as CostKind  # where the demo data looks for it
 from bpv.lifecycle import BidStatus
 from bpv.logic_model import EvidenceGrade
-
-
-class CostKind(StrEnum):
-    CAPITAL = "capital"
-    REVENUE = "revenue"
 
 
 class CostLine(Schema):
     name: Name
     kind: CostKind
     flows: list[YearAmount] = Field(min_length=1, max_length=500)
-    optimism_bias: Fraction | None = Field(
-        default=None, description="Uplift as a fraction; else the round's table by grade."
+    optimism_bias: OptimismBiasIn | None = Field(
+        default=None,
+        description="Uplift as the preview takes it: a fraction (0.24 = 24%, above 1 allowed), "
+        "`{grade}` of the round's table, or `{upper_bound, risk_areas}` reduced by mitigation. "
+        "Else the round's table by `confidence_grade`, else none.",
     )
     confidence_grade: EvidenceGrade | None = None
     uncertainty: Uncertainty | None = Field(

@@ -71,7 +71,15 @@ Number = Annotated[float, Strict()]
 Fraction = Annotated[float, Strict(), Field(ge=0, le=1)]
 Money = Annotated[float, Strict(), Field(ge=0, le=1e13)]
 FinancialYear = Annotated[
-    int, Strict(), Field(ge=1900, le=2500, description="Named by its starting year."), WholeNumber
+    int,
+    Strict(),
+    Field(
+        ge=1900,
+        le=3000,
+        description="Named by its starting year (2017 = 2017/18); an appraisal takes flows up "
+        "to 500 years after its base year.",
+    ),
+    WholeNumber,
 ]
 Population = Annotated[int, Strict(), Field(ge=0, le=10_000_000_000), WholeNumber]
 

@@ -28,9 +28,19 @@ class TrajectoryPointIn(Schema):
     value: Number = Field(ge=-1e15, le=1e15)
 
 
+def _drawn(what: str) -> str:
+    return (
+        f"A distribution of {what}, drawn by Monte Carlo; the point figures use the value "
+        "given. Centre it on that value, or the two disagree."
+    )
+
+
 class MonetisationIn(Schema):
     value_per_unit: Number = Field(ge=-1e12, le=1e12)
     benefit_type: BenefitType
+    value_per_unit_uncertainty: Uncertainty | None = Field(
+        default=None, description=_drawn("the value per unit, in pounds (or QALYs) per unit")
+    )
 
 
 class AdditionalityIn(Schema):
@@ -38,6 +48,15 @@ class AdditionalityIn(Schema):
     displacement: Fraction = 0.0
     attribution: Fraction = 0.0
     drop_off: Fraction = 0.0
+    deadweight_uncertainty: Uncertainty | None = Field(
+        default=None, description=_drawn("the deadweight (a triangular, PERT or uniform in [0, 1])")
+    )
+    displacement_uncertainty: Uncertainty | None = Field(
+        default=None, description=_drawn("the displacement (within [0, 1])")
+    )
+    attribution_uncertainty: Uncertainty | None = Field(
+        default=None, description=_drawn("the attribution (within [0, 1])")
+    )
 
 
 class HypothesisCreate(Schema):

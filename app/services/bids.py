@@ -19,8 +19,10 @@ from app.schemas.hypotheses import HypothesisCreate, HypothesisRead
 from app.schemas.keys import Role
 from app.schemas.logic_models import LogicModelIn
 from app.services.preconditions import check_if_match
+from app.services.rounds import round_settings
 from app.tables import Bid, BidVersion, Hypothesis, Round, utcnow
 from bpv import lifecycle
+from bpv.appraisal import check_cost_line
 from bpv.errors import InvalidInput
 from bpv.hypothesis_checks import bid_findings, check_hypothesis
 from bpv.lifecycle import BidStatus, RoundStatus
@@ -79,7 +81,10 @@ class BidService:
         model = translate.logic_model(version.logic_model)
         hypotheses = [translate.hypothesis(h.body) for h in self.bids.hypotheses([version.id])]
         findings = bid_findings(model, hypotheses)
-        return findings, model.quality(findings)
+        round_ = self.session.get(Round, bid.round_id)
+        assert round_ is not None  # a bid's round always exists (foreign key)
+        weights = translate.quality_weights(round_settings(round_).quality_weights)
+        return findings, model.quality(findings, weights)
 
     # Writing
 
@@ -139,10 +144,9 @@ class BidService:
 
     def add_hypothesis(self, bid: Bid, data: HypothesisCreate) -> HypothesisRead:
         version = self._editable(bid, None, required=False)
-        check_hypothesis(translate.logic_model(version.logic_model), translate.hypothesis(data))
-        if data.confidence_uncertainty is not None:
-            spread = translate.distribution(data.confidence_uncertainty)
-            spread.validate("confidence_uncertainty")
+        hypothesis = translate.hypothesis(data)
+        check_hypothesis(translate.logic_model(version.logic_model), hypothesis)
+        translate.hypothesis_uncertainty(data).inputs(hypothesis)  # raises naming the field
         existing = self.bids.hypotheses([version.id])
         row = self.bids.add_hypothesis(
             Hypothesis(
@@ -282,8 +286,7 @@ def _check_programme_area(round_: Round, area: str) -> None:
 
 def _check_cost_lines(lines: list[CostLine] | None) -> None:
     for index, line in enumerate(lines or []):
-        if line.uncertainty is not None:
-            translate.distribution(line.uncertainty).validate(f"cost_lines[{index}].uncertainty")
+        check_cost_line(translate.bid_cost_line(line), f"cost_lines[{index}]")
 
 
 def _cost_findings(cost_lines: list[dict[str, Any]]) -> list[Finding]:

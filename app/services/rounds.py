@@ -19,6 +19,7 @@ from app.schemas.rounds import (
     default_criteria,
 )
 from app.tables import Round
+from bpv.appraisal import InputKind, UncertainInput
 from bpv.lifecycle import RoundStatus, round_moved
 from bpv.scoring import CriteriaFramework
 
@@ -75,6 +76,12 @@ def check_settings(settings: RoundSettings) -> None:
     """Raise InvalidInput naming the field for settings the domain would refuse."""
     translate.discount_schedule(settings.discounting).validate("settings.discounting")
     translate.value_settings(settings.value, "settings.value")
+    if settings.value_per_qaly_uncertainty is not None:
+        UncertainInput(
+            InputKind.VALUE_PER_QALY,
+            settings.value_per_qaly,
+            translate.distribution(settings.value_per_qaly_uncertainty),
+        ).validate("settings.value_per_qaly_uncertainty")
     monte_carlo = settings.monte_carlo
     if monte_carlo is not None:
         for name in ("cost_uncertainty", "benefit_uncertainty"):

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from bpv.appraisal.additionality import additionality_factor, persistence_factors
+from bpv.appraisal.appraisal import AppraisalSettings
 from bpv.appraisal.discounting import MAX_HORIZON
 from bpv.appraisal.distributions import Distribution
-from bpv.appraisal.engine import AppraisalSettings
+from bpv.appraisal.inputs import InputKind, UncertainInput
 from bpv.appraisal.lines import BenefitLine, Flow
 from bpv.appraisal.validation import require_finite, require_fraction, require_int
 from bpv.errors import InvalidInput
@@ -34,6 +35,47 @@ def financial_year(date: dt.date) -> int:
 
 def financial_year_end(year: int) -> dt.date:
     return dt.date(year + 1, 3, 31)
+
+
+@dataclass(frozen=True)
+class HypothesisUncertainty:
+    """Distributions on a hypothesis's inputs, each in the input's own units: a confidence
+    (e.g. Triangular(0.5, 0.7, 0.8)), pounds (or QALYs) per indicator unit, additionality
+    shares. Monte Carlo draws them; the point appraisal takes the hypothesis's own values."""
+
+    confidence: Distribution | None = None
+    value_per_unit: Distribution | None = None
+    deadweight: Distribution | None = None
+    displacement: Distribution | None = None
+    attribution: Distribution | None = None
+
+    def inputs(self, hypothesis: SuccessHypothesis, field: str = "") -> tuple[UncertainInput, ...]:
+        """The uncertain inputs, each checked against the hypothesis's point value; `field`
+        prefixes the names in errors (``confidence_uncertainty``, ...)."""
+        at = f"{field}." if field else ""
+        additionality = hypothesis.additionality or Additionality()
+        value_per_unit = hypothesis.monetisation.value_per_unit if hypothesis.monetisation else 0.0
+        given = [
+            (InputKind.CONFIDENCE, hypothesis.confidence, self.confidence, "confidence"),
+            (
+                InputKind.VALUE_PER_UNIT,
+                value_per_unit,
+                self.value_per_unit,
+                "monetisation.value_per_unit",
+            ),
+            *(
+                (kind, getattr(additionality, kind), getattr(self, kind), f"additionality.{kind}")
+                for kind in (InputKind.DEADWEIGHT, InputKind.DISPLACEMENT, InputKind.ATTRIBUTION)
+            ),
+        ]
+        inputs = []
+        for kind, point, distribution, name in given:
+            if distribution is None:
+                continue
+            uncertain = UncertainInput(kind, point, distribution)
+            uncertain.validate(f"{at}{name}_uncertainty")
+            inputs.append(uncertain)
+        return tuple(inputs)
 
 
 @dataclass(frozen=True)
@@ -58,7 +100,7 @@ class HypothesisBenefits:
     confidence_weight: float
     additionality: Additionality
     flows: tuple[HypothesisBenefitFlow, ...]
-    uncertainty: Distribution | None = None
+    inputs: tuple[UncertainInput, ...] = ()
 
     @property
     def total_net(self) -> float:
@@ -77,8 +119,8 @@ class HypothesisBenefits:
             displacement=self.additionality.displacement,
             attribution=self.additionality.attribution,
             drop_off=0.0,
-            uncertainty=self.uncertainty,
             source=self.source,
+            inputs=self.inputs,
         )
 
 
@@ -89,15 +131,14 @@ def benefits_from_hypothesis(
     base_year: int,
     persistence_years: int = 0,
     confidence_weighted: bool = False,
-    confidence_distribution: Distribution | None = None,
+    uncertainty: HypothesisUncertainty | None = None,
     field: str = "hypothesis",
 ) -> HypothesisBenefits:
     """Monetised annual benefits claimed by one hypothesis (see the module docstring).
 
     `source` labels every flow (e.g. the hypothesis id and its edge). A QALY hypothesis's
-    `value_per_unit` is QALYs per indicator unit. `confidence_distribution` makes the line
-    uncertain in its confidence (in confidence units, e.g. Triangular(0.5, 0.7, 0.8)); it needs
-    confidence weighting and a positive point confidence.
+    `value_per_unit` is QALYs per indicator unit. `uncertainty` makes the line's inputs
+    uncertain; an uncertain confidence needs confidence weighting and a positive confidence.
     """
     monetisation = hypothesis.monetisation
     if monetisation is None:
@@ -123,17 +164,13 @@ def benefits_from_hypothesis(
         additionality.drop_off, persistence_years + 1, f"{field}.additionality.drop_off"
     )
 
-    uncertainty = None
-    if confidence_distribution is not None:
-        distribution_field = f"{field}.confidence_distribution"
-        confidence_distribution.validate(distribution_field)
-        if not confidence_weighted or confidence == 0.0:
-            raise InvalidInput(
-                "a confidence distribution needs confidence weighting and a positive confidence",
-                distribution_field,
-            )
-        # The line is valued at the point confidence, so its multiplier is sampled / point.
-        uncertainty = confidence_distribution.scaled(1.0 / confidence)
+    uncertainty = uncertainty or HypothesisUncertainty()
+    if uncertainty.confidence is not None and not confidence_weighted:
+        raise InvalidInput(
+            "a confidence distribution needs confidence weighting and a positive confidence",
+            f"{field}.confidence_uncertainty",
+        )
+    inputs = uncertainty.inputs(hypothesis, field)
 
     baseline = hypothesis.baseline
     baseline_value = require_finite(baseline.value, f"{field}.baseline.value")
@@ -196,7 +233,7 @@ def benefits_from_hypothesis(
         confidence_weight=weight,
         additionality=additionality,
         flows=tuple(flows),
-        uncertainty=uncertainty,
+        inputs=inputs,
     )
 
 
@@ -212,15 +249,15 @@ def benefit_lines_from_hypotheses(
     settings: AppraisalSettings,
     *,
     persistence_years: int = 0,
-    confidence_distributions: Mapping[str, Distribution] | None = None,
+    uncertainties: Mapping[str, HypothesisUncertainty] | None = None,
 ) -> tuple[BenefitLine, ...]:
     """Benefit lines for a bid's monetised hypotheses, keyed by the label each line carries.
 
     Hypotheses without monetisation claim no pounds and are left out. Confidence weighting
-    follows the round's settings; `confidence_distributions` (by label) make a hypothesis's
-    confidence uncertain, which needs confidence weighting.
+    follows the round's settings; `uncertainties` (by label) make a hypothesis's inputs
+    uncertain (an uncertain confidence needs confidence weighting).
     """
-    distributions = confidence_distributions or {}
+    distributions = uncertainties or {}
     return tuple(
         benefits_from_hypothesis(
             hypothesis,
@@ -228,7 +265,7 @@ def benefit_lines_from_hypotheses(
             base_year=settings.base_year,
             persistence_years=persistence_years,
             confidence_weighted=settings.confidence_weighted,
-            confidence_distribution=distributions.get(source),
+            uncertainty=distributions.get(source),
             field=f"hypotheses[{index}]",
         ).benefit_line()
         for index, (source, hypothesis) in enumerate(hypotheses.items())

@@ -6,11 +6,13 @@ A line whose flows are uncertain by "between 90% and 130%, most likely 100%" car
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
 import numpy.typing as npt
+from scipy.special import betainc
 
 from bpv.appraisal.validation import require_finite
 from bpv.errors import InvalidInput
@@ -19,6 +21,11 @@ FloatArray = npt.NDArray[np.float64]
 
 NORMAL_P95_Z = 1.6448536269514722
 """z such that P(Z <= z) = 0.95: a normal input's tornado range is its central 90% interval."""
+
+
+def _point_mass_cdf(at: float, x: float) -> float:
+    """A degenerate range: a point at its value sits in the middle of its one sample."""
+    return 0.0 if x < at else 1.0 if x > at else 0.5
 
 
 def _require_ordered(low: float, mode: float | None, high: float, field: str) -> None:
@@ -51,7 +58,25 @@ class Triangular:
     def mean(self) -> float:
         return (self.low + self.mode + self.high) / 3.0
 
+    def most_likely(self) -> float | None:
+        return self.mode
+
+    def cdf(self, x: float) -> float:
+        low, mode, high = self.low, self.mode, self.high
+        if low == high:
+            return _point_mass_cdf(low, x)
+        if x <= low:
+            return 0.0
+        if x >= high:
+            return 1.0
+        if x <= mode:
+            return (x - low) ** 2 / ((high - low) * (mode - low))
+        return 1.0 - (high - x) ** 2 / ((high - low) * (high - mode))
+
     def tornado_range(self) -> tuple[float, float]:
+        return self.low, self.high
+
+    def support(self) -> tuple[float, float]:
         return self.low, self.high
 
     def scaled(self, factor: float) -> Triangular:
@@ -85,7 +110,22 @@ class Pert:
     def mean(self) -> float:
         return (self.low + self.shape * self.mode + self.high) / (self.shape + 2.0)
 
+    def most_likely(self) -> float | None:
+        return self.mode
+
+    def cdf(self, x: float) -> float:
+        width = self.high - self.low
+        if width == 0.0:
+            return _point_mass_cdf(self.low, x)
+        alpha = 1.0 + self.shape * (self.mode - self.low) / width
+        beta = 1.0 + self.shape * (self.high - self.mode) / width
+        share = min(max((x - self.low) / width, 0.0), 1.0)
+        return float(betainc(alpha, beta, share))
+
     def tornado_range(self) -> tuple[float, float]:
+        return self.low, self.high
+
+    def support(self) -> tuple[float, float]:
         return self.low, self.high
 
     def scaled(self, factor: float) -> Pert:
@@ -112,9 +152,20 @@ class Normal:
     def mean(self) -> float:
         return self.mean_value
 
+    def most_likely(self) -> float | None:
+        return self.mean_value
+
+    def cdf(self, x: float) -> float:
+        if self.sd == 0.0:
+            return _point_mass_cdf(self.mean_value, x)
+        return 0.5 * (1.0 + math.erf((x - self.mean_value) / (self.sd * math.sqrt(2.0))))
+
     def tornado_range(self) -> tuple[float, float]:
         half_width = NORMAL_P95_Z * self.sd
         return self.mean_value - half_width, self.mean_value + half_width
+
+    def support(self) -> tuple[float, float]:
+        return (-math.inf, math.inf) if self.sd > 0.0 else (self.mean_value, self.mean_value)
 
     def scaled(self, factor: float) -> Normal:
         return Normal(self.mean_value * factor, abs(self.sd * factor))
@@ -136,7 +187,19 @@ class Uniform:
     def mean(self) -> float:
         return (self.low + self.high) / 2.0
 
+    def most_likely(self) -> float | None:
+        """None: every value in the range is as likely as any other."""
+        return None
+
+    def cdf(self, x: float) -> float:
+        if self.low == self.high:
+            return _point_mass_cdf(self.low, x)
+        return min(max((x - self.low) / (self.high - self.low), 0.0), 1.0)
+
     def tornado_range(self) -> tuple[float, float]:
+        return self.low, self.high
+
+    def support(self) -> tuple[float, float]:
         return self.low, self.high
 
     def scaled(self, factor: float) -> Uniform:

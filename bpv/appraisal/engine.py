@@ -1,28 +1,31 @@
-"""The appraisal of one proposal: its lines discounted, adjusted, measured and stress-tested.
-
-Figures are IEEE float64 throughout (about 15 significant digits, far beyond the 4 a panel
-checks); nothing is rounded here, so callers round only for display.
-"""
+"""The appraisal of one proposal: its lines discounted, adjusted, measured and stress-tested."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
 
 from bpv.appraisal.additionality import additionality_factor
-from bpv.appraisal.discounting import DiscountSchedule
+from bpv.appraisal.appraisal import (
+    METHOD_VERSION,
+    Appraisal,
+    AppraisalSettings,
+    DiscountFactor,
+    LineAppraisal,
+    YearRow,
+)
+from bpv.appraisal.inputs import SHARES_TAKEN_AWAY, InputKind, UncertainInput
 from bpv.appraisal.lines import BenefitLine, CostLine, LineRole, checked_flows
-from bpv.appraisal.measures import Irr, Measures, measures_of
+from bpv.appraisal.measures import measures_of
 from bpv.appraisal.optimism_bias import resolve_optimism_bias
 from bpv.appraisal.uncertainty import (
+    BoundInput,
     LineValue,
-    MonteCarloResult,
     MonteCarloSettings,
-    SwitchingValue,
-    TornadoBar,
+    check_sample_budget,
+    input_summaries,
     simulate,
     switching_values,
     tornado,
@@ -37,127 +40,6 @@ from bpv.errors import InvalidInput
 from bpv.hypotheses import BenefitType
 
 FloatArray = npt.NDArray[np.float64]
-
-METHOD_VERSION = "2018-green-book/1"
-"""Changes whenever a figure for the same inputs could change."""
-
-DEFAULT_VALUE_PER_QALY = 60_000.0
-"""Pounds per QALY, the DHSC figure the 2018 Green Book cites."""
-
-
-@dataclass(frozen=True)
-class AppraisalSettings:
-    """A round's appraisal settings.
-
-    `optimism_bias_table` maps a confidence grade to its cost uplift; `benefit_optimism_bias`
-    reduces every benefit line that states no reduction of its own. `confidence_weighted` says
-    whether benefits derived from hypotheses are weighted by their confidence.
-    """
-
-    base_year: int
-    discounting: DiscountSchedule = field(default_factory=DiscountSchedule.green_book)
-    value_per_qaly: float = DEFAULT_VALUE_PER_QALY
-    optimism_bias_table: Mapping[str, float] = field(default_factory=dict)
-    benefit_optimism_bias: float = 0.0
-    confidence_weighted: bool = False
-
-
-@dataclass(frozen=True)
-class LineAppraisal:
-    """One line's present values at each stage, so every adjustment can be seen.
-
-    For a cost: `pv_gross` = `pv_before_optimism_bias` (as given), `pv` after the uplift.
-    For a benefit: `pv_gross` as given, `pv_before_optimism_bias` after additionality and
-    drop-off, `pv` after the reduction. QALY lines also give their QALYs (after every
-    adjustment), undiscounted and discounted.
-    """
-
-    name: str
-    role: LineRole
-    kind: str
-    source: str | None
-    pv_gross: float
-    pv_before_optimism_bias: float
-    pv: float
-    optimism_bias: float
-    additionality_factor: float
-    drop_off: float
-    qalys: float | None = None
-    discounted_qalys: float | None = None
-
-
-@dataclass(frozen=True)
-class YearRow:
-    """Totals for one financial year; money in pounds at base-year prices, QALYs monetised."""
-
-    year: int
-    t: int
-    discount_factor: float
-    health_discount_factor: float
-    costs_before_optimism_bias: float
-    costs: float
-    benefits_before_optimism_bias: float
-    benefits: float
-    qalys: float
-    net: float
-    discounted_net: float
-    cumulative_discounted_net: float
-
-
-@dataclass(frozen=True)
-class DiscountFactor:
-    year: int
-    factor: float
-
-
-@dataclass(frozen=True)
-class Appraisal:
-    """`measures` is the headline (costs uplifted, benefits reduced); `before_optimism_bias`
-    the same measures with neither adjustment (benefits still net of additionality)."""
-
-    method_version: str
-    settings: AppraisalSettings
-    measures: Measures
-    before_optimism_bias: Measures
-    pv_benefits_gross: float
-    qalys: float
-    discounted_qalys: float
-    lines: tuple[LineAppraisal, ...]
-    years: tuple[YearRow, ...]
-    discount_factors: tuple[DiscountFactor, ...]
-    switching_values: tuple[SwitchingValue, ...]
-    value_per_qaly_switching: float | None
-    monte_carlo_settings: MonteCarloSettings | None
-    monte_carlo: MonteCarloResult | None
-    tornado: tuple[TornadoBar, ...]
-
-    @property
-    def pv_costs(self) -> float:
-        return self.measures.pv_costs
-
-    @property
-    def pv_benefits(self) -> float:
-        return self.measures.pv_benefits
-
-    @property
-    def npsv(self) -> float:
-        return self.measures.npsv
-
-    @property
-    def bcr(self) -> float | None:
-        return self.measures.bcr
-
-    @property
-    def roi(self) -> float | None:
-        return self.measures.roi
-
-    @property
-    def payback_year(self) -> int | None:
-        return self.measures.payback_year
-
-    @property
-    def irr(self) -> Irr:
-        return self.measures.irr
 
 
 def _checked_lines(
@@ -194,6 +76,58 @@ def _by_year(checked: list[list[tuple[int, float]]], horizon: int) -> FloatArray
     return matrix
 
 
+def uncertain_inputs(
+    costs: Sequence[CostLine], benefits: Sequence[BenefitLine], settings: AppraisalSettings
+) -> list[tuple[str, BoundInput]]:
+    """Every uncertain input with the lines it scales, labelled by the field that gives it.
+
+    In drawing order: the cost lines' flows, then each benefit line's flows and other inputs,
+    then the value of a QALY (only when some line counts QALYs).
+    """
+    bound: list[tuple[str, BoundInput]] = []
+    for index, cost in enumerate(costs):
+        if cost.uncertainty is not None:
+            flows = UncertainInput(InputKind.FLOWS, 1.0, cost.uncertainty)
+            bound.append(
+                (
+                    f"costs[{index}].uncertainty",
+                    BoundInput(flows, cost.name, LineRole.COST, (index,)),
+                )
+            )
+    for index, benefit in enumerate(benefits):
+        at = (len(costs) + index,)
+        if benefit.uncertainty is not None:
+            flows = UncertainInput(InputKind.FLOWS, 1.0, benefit.uncertainty)
+            bound.append(
+                (
+                    f"benefits[{index}].uncertainty",
+                    BoundInput(flows, benefit.name, LineRole.BENEFIT, at),
+                )
+            )
+        for given in benefit.inputs:
+            label = f"benefits[{index}].{given.kind}_uncertainty"
+            if given.kind is InputKind.FLOWS or given.kind is InputKind.VALUE_PER_QALY:
+                raise InvalidInput(f"a line's {given.kind} distribution goes elsewhere", label)
+            if given.kind in SHARES_TAKEN_AWAY and given.point != getattr(benefit, given.kind):
+                raise InvalidInput(
+                    f"the distribution's point {given.kind} must be the line's own", label
+                )
+            bound.append((label, BoundInput(given, benefit.name, LineRole.BENEFIT, at)))
+    qaly_lines = tuple(
+        len(costs) + index
+        for index, benefit in enumerate(benefits)
+        if benefit.type is BenefitType.QALY
+    )
+    if settings.value_per_qaly_uncertainty is not None and qaly_lines:
+        value = UncertainInput(
+            InputKind.VALUE_PER_QALY, settings.value_per_qaly, settings.value_per_qaly_uncertainty
+        )
+        bound.append(
+            ("value_per_qaly_uncertainty", BoundInput(value, None, LineRole.BENEFIT, qaly_lines))
+        )
+    return bound
+
+
 def appraise(
     costs: Sequence[CostLine],
     benefits: Sequence[BenefitLine],
@@ -202,7 +136,7 @@ def appraise(
 ) -> Appraisal:
     """Appraise a proposal's cost and benefit lines under a round's settings (SPEC 4.1-4.5).
 
-    Monte Carlo and the tornado run when `monte_carlo` is given or any line carries a
+    Monte Carlo and the tornado run when `monte_carlo` is given or any input carries a
     distribution (then with the default samples and seed). Bad input raises `InvalidInput`
     naming the field as a client would, e.g. ``costs[0].flows[2].year``.
     """
@@ -227,11 +161,13 @@ def appraise(
             for index, line in enumerate(costs)
         ]
     )
+    for grade, fraction in settings.benefit_optimism_bias_table.items():
+        require_fraction(fraction, f"benefit_optimism_bias_table.{grade}")
     reductions = np.array(
         [
             resolve_optimism_bias(
                 line.optimism_bias,
-                settings.optimism_bias_table,
+                settings.benefit_optimism_bias_table,
                 f"benefits[{index}].optimism_bias",
                 default=default_reduction,
                 at_most_one=True,
@@ -253,15 +189,16 @@ def appraise(
             for index, line in enumerate(benefits)
         ]
     )
-    labelled: list[tuple[str, CostLine | BenefitLine]] = [
-        *((f"costs[{index}]", line) for index, line in enumerate(costs)),
-        *((f"benefits[{index}]", line) for index, line in enumerate(benefits)),
-    ]
-    for label, line in labelled:
-        if line.uncertainty is not None:
-            line.uncertainty.validate(f"{label}.uncertainty")
-    if monte_carlo is None and any(line.uncertainty for _, line in labelled):
+    if settings.value_per_qaly_uncertainty is not None:
+        settings.value_per_qaly_uncertainty.validate("value_per_qaly_uncertainty")
+    labelled = uncertain_inputs(costs, benefits, settings)
+    for label, bound_input in labelled:
+        bound_input.input.validate(label)
+    inputs = [bound_input for _, bound_input in labelled]
+    if monte_carlo is None and inputs:
         monte_carlo = MonteCarloSettings()
+    if monte_carlo is not None:
+        check_sample_budget(monte_carlo.samples, len(inputs), "monte_carlo.samples")
 
     horizon = max(t for flows in [*cost_flows, *benefit_flows] for t, _ in flows)
     years = np.arange(horizon + 1)
@@ -319,10 +256,10 @@ def appraise(
     total_discounted_qalys = float(discounted_qalys_by_line[is_qaly].sum())
 
     line_values = [
-        LineValue(line.name, LineRole.COST, float(pv), line.uncertainty)
+        LineValue(line.name, LineRole.COST, float(pv))
         for line, pv in zip(costs, cost_pv_as_given * (1.0 + uplifts), strict=True)
     ] + [
-        LineValue(line.name, LineRole.BENEFIT, float(pv), line.uncertainty)
+        LineValue(line.name, LineRole.BENEFIT, float(pv))
         for line, pv in zip(benefits, benefit_pv, strict=True)
     ]
     line_appraisals = [
@@ -397,8 +334,13 @@ def appraise(
         switching_values=switching_values(line_values),
         value_per_qaly_switching=value_per_qaly_switching,
         monte_carlo_settings=monte_carlo,
-        monte_carlo=None if monte_carlo is None else simulate(line_values, monte_carlo),
-        tornado=tornado(line_values) if monte_carlo is not None else (),
+        monte_carlo=(
+            None
+            if monte_carlo is None
+            else simulate(line_values, inputs, monte_carlo, after.npsv, after.bcr)
+        ),
+        tornado=tornado(line_values, inputs) if monte_carlo is not None else (),
+        uncertain_inputs=input_summaries(line_values, inputs),
     )
     _require_finite_figures(appraisal)
     return appraisal

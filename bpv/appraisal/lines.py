@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from bpv.appraisal.discounting import MAX_HORIZON
 from bpv.appraisal.distributions import Distribution
+from bpv.appraisal.inputs import UncertainInput
 from bpv.appraisal.optimism_bias import OptimismBias
 from bpv.appraisal.validation import require_finite, require_int, require_non_negative
 from bpv.errors import InvalidInput
@@ -58,7 +59,8 @@ class BenefitLine:
     The flow in year y is multiplied by (1 - deadweight)(1 - displacement)(1 - attribution) and
     by (1 - drop_off)^(y - y0), y0 being the line's first year with a non-zero flow.
     `optimism_bias` reduces it further (a fraction in [0, 1]). `source` traces the line to the
-    hypothesis that claims it.
+    hypothesis that claims it. `uncertainty` is a multiplier on its flows; `inputs` are other
+    uncertain inputs behind them (a hypothesis's confidence, value per unit, additionality).
     """
 
     name: str
@@ -71,6 +73,7 @@ class BenefitLine:
     optimism_bias: OptimismBias | float | None = None
     uncertainty: Distribution | None = None
     source: str | None = None
+    inputs: tuple[UncertainInput, ...] = ()
 
 
 def checked_flows(

@@ -141,15 +141,15 @@ def measures_of(
         pv_benefits=pv_benefits,
         pv_cash_releasing_benefits=pv_cash_releasing_benefits,
         npsv=pv_benefits - pv_costs,
-        bcr=_ratio(pv_benefits, pv_costs),
-        roi=_ratio(pv_cash_releasing_benefits - pv_costs, pv_costs),
+        bcr=ratio_or_none(pv_benefits, pv_costs),
+        roi=ratio_or_none(pv_cash_releasing_benefits - pv_costs, pv_costs),
         payback_year=payback_year(discounted_benefits - discounted_costs, base_year, first_t),
         payback_year_undiscounted=payback_year(benefits - costs, base_year, first_t),
         irr=internal_rate_of_return(benefits - costs),
     )
 
 
-def _ratio(numerator: float, denominator: float) -> float | None:
+def ratio_or_none(numerator: float, denominator: float) -> float | None:
     if denominator == 0.0:
         return None
     ratio = numerator / denominator

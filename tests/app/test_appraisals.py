@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from app.schemas.appraisals import MAX_SEED
 from tests.app.conftest import Caller, World, good_logic_model, hypothesis_body
 
 
@@ -254,23 +255,100 @@ def test_bad_input_is_refused_naming_the_field(
     assert field in problem_fields(response)
 
 
-def test_too_many_samples_over_many_uncertain_lines_is_refused(world: World) -> None:
-    uncertain = {"kind": "uniform", "low": 0.9, "high": 1.1}
-    lines = [
+def uncertain_costs(count: int, flows: int = 1) -> list[dict[str, Any]]:
+    return [
         {
             "name": f"Line {i}",
             "kind": "revenue",
-            "flows": [{"year": 2017, "amount": 1}],
-            "uncertainty": uncertain,
+            "flows": [{"year": 2017 + t, "amount": 1} for t in range(flows)],
+            "uncertainty": {"kind": "uniform", "low": 0.9, "high": 1.1},
         }
-        for i in range(30)
+        for i in range(count)
     ]
-    body = preview_body(costs=lines, monte_carlo={"samples": 1_000_000})
+
+
+def test_too_many_samples_over_many_uncertain_lines_is_refused(world: World) -> None:
+    # 200,000 samples (the most one may ask for) of 11 uncertain lines is 2.2 million draws.
+    body = preview_body(costs=uncertain_costs(11), monte_carlo={"samples": 200_000})
 
     response = world.office.post("/v1/appraisals", json=body)
 
     assert response.status_code == 422
     assert problem_fields(response) == {"monte_carlo.samples"}
+    assert "ask for at most 181,818 samples" in response.json()["errors"][0]["message"]
+
+
+def test_the_preview_caps_its_lines_and_its_flows(world: World) -> None:
+    too_many_lines = preview_body(costs=uncertain_costs(101))
+    too_many_flows = preview_body(costs=uncertain_costs(51, flows=500), benefits=[])
+    most_flows = preview_body(costs=uncertain_costs(50, flows=500), benefits=[])  # 25,000
+
+    lines = world.office.post("/v1/appraisals", json=too_many_lines)
+    flows = world.office.post("/v1/appraisals", json=too_many_flows)
+    allowed = world.office.post("/v1/appraisals", json=most_flows)
+
+    assert lines.status_code == 422
+    assert problem_fields(lines) == {"costs"}
+    assert flows.status_code == 422
+    assert problem_fields(flows) == {"costs"}
+    assert allowed.status_code == 200, allowed.text
+
+
+def test_a_flow_500_years_after_the_base_year_is_appraised_and_one_more_is_not(
+    world: World,
+) -> None:
+    def body(last_year: int) -> dict[str, Any]:
+        flows = [{"year": 2017, "amount": 100}, {"year": last_year, "amount": 100}]
+        return preview_body(discounting={"schedule": "green_book"}, costs=cost_with(flows=flows))
+
+    longest = world.office.post("/v1/appraisals", json=body(2517))
+    beyond = world.office.post("/v1/appraisals", json=body(2518))
+
+    assert longest.status_code == 200, longest.text
+    assert longest.json()["discount_factors"][-1]["year"] == 2517
+    assert beyond.status_code == 422
+    assert problem_fields(beyond) == {"costs[0].flows[1].year"}
+
+
+def test_a_benefit_grade_is_looked_up_in_the_benefit_table_never_the_cost_uplift_table(
+    world: World,
+) -> None:
+    graded = benefit_with(optimism_bias={"grade": "low"})
+    costs_only = preview_body(benefits=graded, optimism_bias_table={"low": 0.4})
+    both = preview_body(
+        benefits=graded,
+        optimism_bias_table={"low": 0.4},
+        benefit_optimism_bias_table={"low": 0.1},
+    )
+
+    refused = world.office.post("/v1/appraisals", json=costs_only)
+    reduced = world.office.post("/v1/appraisals", json=both)
+
+    assert refused.status_code == 422
+    assert problem_fields(refused) == {"benefits[0].optimism_bias.grade"}
+    assert reduced.status_code == 200, reduced.text
+    assert reduced.json()["pv_benefits"] == pytest.approx(110 / 1.1 * 0.9)
+
+
+def test_the_preview_shows_where_its_point_estimate_falls_in_its_monte_carlo(
+    world: World,
+) -> None:
+    body = preview_body(monte_carlo={"samples": 20_000, "seed": 1})
+    # Costs most likely 20% over the stated flows: the distribution sits above the point.
+    body["costs"][0]["uncertainty"] = {"kind": "triangular", "low": 1.0, "mode": 1.2, "high": 1.5}
+
+    result = world.office.post("/v1/appraisals", json=body).json()
+
+    assert result["monte_carlo"]["point_estimate_percentile"]["npsv"] > 95
+    assert result["monte_carlo"]["point_estimate_percentile"]["bcr"] > 95
+    [cost] = result["uncertain_inputs"]
+    assert cost["input"] == "flows"
+    assert cost["line"] == "Nurses"
+    assert cost["point"] == 1.0
+    assert cost["mean"] == pytest.approx(3.7 / 3)
+    assert cost["most_likely"] == 1.2
+    assert cost["point_percentile"] == 0
+    assert cost["distribution"] == body["costs"][0]["uncertainty"]
 
 
 @pytest.mark.filterwarnings("ignore:.*encountered in:RuntimeWarning")
@@ -363,7 +441,10 @@ def test_a_bid_is_appraised_with_each_benefit_traced_to_its_hypothesis(world: Wo
     ]
     appraisal = result["appraisal"]
     [line] = [line for line in appraisal["lines"] if line["role"] == "benefit"]
-    assert line["name"] == line["source"] == trace["line"] == hypothesis["id"]
+    # Named by its indicator, traced to the hypothesis by its id.
+    assert line["name"] == trace["line"] == "Emergency admissions (hypothesis 1)"
+    assert line["source"] == hypothesis["id"]
+    assert trace["hypothesis_number"] == 1
     # Net of deadweight 0.1 and attribution 0.2, discounted at 3.5%.
     pv_benefits = (165_000 + 330_000 / 1.035) * 0.9 * 0.8
     assert appraisal["pv_benefits"] == pytest.approx(pv_benefits, rel=1e-12)
@@ -569,10 +650,10 @@ def test_the_rounds_panel_sees_a_submitted_bids_appraisal(world: World) -> None:
         {"base_year": 1900},
         {"persistence_years": 100, "value": {"return_measure": "bcr_linear", "bcr_cap": 0.5}},
         {"benefit_optimism_bias": 1, "confidence_weighted": True, "value_per_qaly": 0},
-        {"monte_carlo": {"samples": 1_000_000, "seed": 2**63 - 1}},
+        {"monte_carlo": {"samples": 200_000, "seed": MAX_SEED}},
         {
             "monte_carlo": {
-                "samples": 1_000_000,
+                "samples": 200_000,
                 "cost_uncertainty": {"kind": "normal", "mean": 1, "sd": 1000},
                 "benefit_uncertainty": {"kind": "uniform", "low": -1000, "high": 1000},
             }
@@ -677,3 +758,153 @@ def test_a_distribution_whose_low_exceeds_its_high_is_refused_on_the_bid(world: 
     assert confidence.status_code == 422
     assert problem_fields(confidence) == {"confidence_uncertainty.low"}
     assert world.office.get(f"/v1/bids/{bid['id']}").json()["cost_lines"] == []
+
+
+def test_bid_cost_lines_take_every_optimism_bias_form_the_preview_takes(world: World) -> None:
+    mitigated = {
+        "upper_bound": 0.5,
+        "risk_areas": [{"name": "design", "contribution": 0.4, "mitigation": 0.5}],
+    }
+    lines = [
+        {**COST_LINES[0], "optimism_bias": 1.5},
+        {**COST_LINES[1], "optimism_bias": mitigated},
+    ]
+    bid = world.draft_bid(cost_lines=lines)
+
+    result = world.office.get(f"/v1/bids/{bid['id']}/appraisal").json()
+
+    assert [(c["optimism_bias"], c["optimism_bias_source"]) for c in result["costs"]] == [
+        (1.5, "line"),
+        (pytest.approx(0.4), "line"),
+    ]
+    pv_costs = 100_000 * 2.5 * (1 + 1 / 1.035) + 50_000 * 1.4
+    assert result["appraisal"]["pv_costs"] == pytest.approx(pv_costs, rel=1e-12)
+
+
+def test_a_bid_cost_line_whose_risk_areas_exceed_the_upper_bound_is_refused(world: World) -> None:
+    bid = world.draft_bid()
+    areas = [{"name": n, "contribution": 0.6, "mitigation": 0.5} for n in ("design", "build")]
+
+    response = world.office.patch(
+        f"/v1/bids/{bid['id']}",
+        json={
+            "cost_lines": [
+                {**COST_LINES[0], "optimism_bias": {"upper_bound": 0.5, "risk_areas": areas}}
+            ]
+        },
+        headers={"If-Match": "*"},
+    )
+
+    assert response.status_code == 422
+    assert problem_fields(response) == {"cost_lines[0].optimism_bias.risk_areas"}
+
+
+def test_a_hypothesis_may_carry_distributions_on_its_value_and_additionality(
+    world: World,
+) -> None:
+    bid = appraisable_bid(world)
+    body = hypothesis_body()
+    body["monetisation"]["value_per_unit_uncertainty"] = {
+        "kind": "pert",
+        "low": 1200,
+        "mode": 1650,
+        "high": 2100,
+    }
+    body["additionality"]["deadweight_uncertainty"] = {
+        "kind": "triangular",
+        "low": 0.0,
+        "mode": 0.1,
+        "high": 0.3,
+    }
+    world.office.created(f"/v1/bids/{bid['id']}/hypotheses", body)
+
+    result = world.office.get(f"/v1/bids/{bid['id']}/appraisal").json()
+
+    appraisal = result["appraisal"]
+    line = "Emergency admissions (hypothesis 1)"
+    inputs = {(i["input"], i["line"]): i for i in appraisal["uncertain_inputs"]}
+    assert set(inputs) == {("value_per_unit", line), ("deadweight", line)}
+    assert inputs[("value_per_unit", line)]["point"] == 1650
+    assert inputs[("value_per_unit", line)]["point_percentile"] == pytest.approx(50)
+    assert inputs[("deadweight", line)]["point"] == 0.1
+    assert inputs[("deadweight", line)]["mean"] == pytest.approx(0.4 / 3)
+    assert {bar["input"] for bar in appraisal["tornado"]} == {"value_per_unit", "deadweight"}
+    assert appraisal["monte_carlo"]["samples"] == 10_000
+
+
+def test_a_share_distribution_outside_zero_to_one_is_refused_on_the_hypothesis(
+    world: World,
+) -> None:
+    bid = appraisable_bid(world)
+    body = hypothesis_body()
+    body["additionality"]["attribution_uncertainty"] = {"kind": "normal", "mean": 0.2, "sd": 0.1}
+
+    response = world.office.post(f"/v1/bids/{bid['id']}/hypotheses", json=body)
+
+    assert response.status_code == 422
+    assert problem_fields(response) == {"additionality.attribution_uncertainty"}
+
+
+def test_the_rounds_value_per_qaly_may_be_uncertain(world: World) -> None:
+    spread = {"kind": "normal", "mean": 60_000, "sd": 10_000}
+    patch_round(world, world.round["id"], {"settings": {"value_per_qaly_uncertainty": spread}})
+    bid = appraisable_bid(world)
+    monetisation = {"value_per_unit": 0.01, "benefit_type": "qaly"}
+    world.office.created(
+        f"/v1/bids/{bid['id']}/hypotheses", hypothesis_body(monetisation=monetisation)
+    )
+
+    result = world.office.get(f"/v1/bids/{bid['id']}/appraisal").json()
+
+    [value] = result["appraisal"]["uncertain_inputs"]
+    assert (value["input"], value["line"], value["point"]) == ("value_per_qaly", None, 60_000)
+    assert value["switching_value"] == pytest.approx(
+        result["appraisal"]["value_per_qaly_switching"]
+    )
+    assert result["settings"]["value_per_qaly_uncertainty"] == spread
+
+
+def test_a_bid_appraisal_refuses_more_draws_than_a_simulation_may_take(world: World) -> None:
+    # 20 uncertain lines: 100,000 samples is 2,000,000 draws, the most one simulation takes.
+    bid = world.draft_bid(cost_lines=uncertain_costs(20))
+    path = f"/v1/bids/{bid['id']}/appraisal"
+
+    most = world.office.get(path, params={"samples": 100_000})
+    more = world.office.get(path, params={"samples": 100_001})
+
+    assert most.status_code == 200, most.text
+    assert most.json()["appraisal"]["monte_carlo"]["samples"] == 100_000
+    assert more.status_code == 422
+    assert problem_fields(more) == {"samples"}
+
+
+def test_the_rounds_quality_weights_score_the_logic_model(world: World) -> None:
+    bid = world.draft_bid()
+    model = good_logic_model()
+    for edge in model["edges"]:
+        del edge["evidence"]  # no edge cites evidence: that share is 0
+    put = world.office.put(
+        f"/v1/bids/{bid['id']}/logic-model", json=model, headers={"If-Match": "*"}
+    )
+    assert put.status_code == 200, put.text
+
+    def quality() -> float:
+        findings = world.office.get(f"/v1/bids/{bid['id']}/logic-model/findings").json()
+        score: float = findings["quality"]["score"]
+        return score
+
+    by_default = quality()
+    evidence_first = {
+        "chain_completeness": 0.125,
+        "indicator_coverage": 0.125,
+        "evidence_coverage": 0.5,
+        "rationale_coverage": 0.125,
+        "stage_continuity": 0.125,
+    }
+    patch_round(world, world.round["id"], {"settings": {"quality_weights": evidence_first}})
+
+    assert by_default == pytest.approx(1 - 0.125)
+    assert quality() == pytest.approx(1 - 0.5)
+    appraisal = world.office.get(f"/v1/bids/{bid['id']}/appraisal").json()
+    computed = {s["criterion"]: s for s in appraisal["scores"]["computed"]}
+    assert computed["logic_model_quality"]["fraction"] == pytest.approx(0.5)

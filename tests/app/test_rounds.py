@@ -6,7 +6,9 @@ from typing import Any
 
 import pytest
 
-from tests.app.conftest import Caller, World
+from app import translate
+from app.schemas.appraisals import QualityWeightsIn
+from tests.app.conftest import Caller, World, good_logic_model, hypothesis_body
 
 AREAS = ["diabetes", "cancer"]
 
@@ -57,6 +59,21 @@ def test_a_new_round_states_its_defaults(admin: Caller) -> None:
         "very_high",
     ]
     assert settings["monte_carlo"] is None
+    assert settings["value_per_qaly_uncertainty"] is None
+    assert settings["evidence_strength"] == {
+        "high": 1.0,
+        "moderate": pytest.approx(2 / 3),
+        "low": pytest.approx(1 / 3),
+        "very_low": 0.0,
+    }
+    assert settings["quality_weights"] == {
+        "chain_completeness": 0.375,
+        "indicator_coverage": 0.25,
+        "evidence_coverage": 0.125,
+        "rationale_coverage": 0.125,
+        "stage_continuity": 0.125,
+    }
+    assert settings["disagreement_tolerance"] == 0.2
     assert round_["envelope"] is None
     assert round_["timeline"] is None
 
@@ -185,7 +202,22 @@ def test_a_client_cannot_set_the_framework_version(admin: Caller) -> None:
         ({"settings": {"optimism_bias_table": {"middling": 0.2}}}, "settings.optimism_bias_table"),
         ({"settings": {"value_per_qaly": -1}}, "settings.value_per_qaly"),
         ({"settings": {"base_year": 1800}}, "settings.base_year"),
-        ({"settings": {"monte_carlo": {"samples": 2_000_000}}}, "settings.monte_carlo.samples"),
+        ({"settings": {"monte_carlo": {"samples": 200_001}}}, "settings.monte_carlo.samples"),
+        (
+            {"settings": {"quality_weights": {"chain_completeness": 0.5}}},
+            "settings.quality_weights",
+        ),
+        ({"settings": {"evidence_strength": {"high": 1.5}}}, "settings.evidence_strength.high"),
+        ({"settings": {"disagreement_tolerance": 2}}, "settings.disagreement_tolerance"),
+        (
+            {
+                "settings": {
+                    "value_per_qaly": 0,
+                    "value_per_qaly_uncertainty": {"kind": "uniform", "low": 0, "high": 1},
+                }
+            },
+            "settings.value_per_qaly_uncertainty",
+        ),
         (
             {
                 "settings": {
@@ -223,3 +255,44 @@ def test_only_an_administrator_sets_a_rounds_criteria(world: World) -> None:
 
     assert response.status_code == 403
     assert world.admin.get(f"/v1/rounds/{world.round['id']}").json()["criteria_version"] == 1
+
+
+def test_a_rounds_quality_weights_may_be_set_if_they_sum_to_one(admin: Caller) -> None:
+    round_ = admin.created("/v1/rounds", {"name": "2017/18", "programme_areas": AREAS})
+    weights = {
+        "chain_completeness": 0.2,
+        "indicator_coverage": 0.2,
+        "evidence_coverage": 0.2,
+        "rationale_coverage": 0.2,
+        "stage_continuity": 0.2,
+    }
+
+    response = patch(admin, round_, {"settings": {"quality_weights": weights}})
+
+    assert response.status_code == 200, response.text
+    assert response.json()["settings"]["quality_weights"] == weights
+
+
+def test_a_rounds_evidence_strength_scores_its_bids_evidence(world: World) -> None:
+    strength = {"high": 1, "moderate": 0.9, "low": 0.2, "very_low": 0}
+    assert patch(world.admin, world.round, {"settings": {"evidence_strength": strength}}).is_success
+    bid = world.draft_bid()
+    world.office.put(
+        f"/v1/bids/{bid['id']}/logic-model", json=good_logic_model(), headers={"If-Match": "*"}
+    )
+    world.office.created(f"/v1/bids/{bid['id']}/hypotheses", hypothesis_body())  # moderate
+
+    scores = world.office.get(f"/v1/bids/{bid['id']}/appraisal").json()["scores"]
+
+    computed = {s["criterion"]: s for s in scores["computed"]}
+    assert computed["evidence_strength"]["fraction"] == pytest.approx(0.9)
+
+
+def test_the_default_quality_weights_are_the_domains() -> None:
+    # A model with no warnings covers every term fully, so each term is worth its weight.
+    perfect = translate.logic_model(good_logic_model())
+    assert perfect.findings() == ()
+
+    terms = {term.name: term.value for term in perfect.quality().terms}
+
+    assert terms == QualityWeightsIn().by_term()

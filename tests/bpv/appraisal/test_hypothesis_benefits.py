@@ -7,7 +7,12 @@ import pytest
 
 from bpv.appraisal import (
     AppraisalSettings,
+    HypothesisUncertainty,
+    InputKind,
+    Normal,
     Triangular,
+    UncertainInput,
+    Uniform,
     appraise,
     benefit_lines_from_hypotheses,
     benefits_from_hypothesis,
@@ -105,18 +110,46 @@ def test_each_benefit_line_carries_its_hypothesis_label_into_the_appraisal() -> 
     assert line.additionality_factor == pytest.approx(0.8)
 
 
-def test_uncertain_confidence_becomes_a_multiplier_on_the_line() -> None:
+def test_an_uncertain_confidence_is_an_input_of_the_line_in_confidence_units() -> None:
     benefits = benefits_from_hypothesis(
         FEWER_ADMISSIONS,
         source="H1",
         base_year=2017,
         confidence_weighted=True,
-        confidence_distribution=Triangular(0.6, 0.8, 0.9),
+        uncertainty=HypothesisUncertainty(confidence=Triangular(0.6, 0.8, 0.9)),
     )
-    assert isinstance(benefits.uncertainty, Triangular)
-    multiplier = benefits.uncertainty
-    assert (multiplier.low, multiplier.mode, multiplier.high) == pytest.approx((0.75, 1.0, 1.125))
-    assert benefits.benefit_line().uncertainty == benefits.uncertainty
+    assert benefits.inputs == (
+        UncertainInput(InputKind.CONFIDENCE, 0.8, Triangular(0.6, 0.8, 0.9)),
+    )
+    assert benefits.benefit_line().inputs == benefits.inputs
+
+
+@pytest.mark.parametrize(
+    ("uncertainty", "field"),
+    [
+        (
+            HypothesisUncertainty(value_per_unit=Uniform(-1.0, 1.0)),
+            "hypothesis.monetisation.value_per_unit_uncertainty",
+        ),
+        (
+            HypothesisUncertainty(deadweight=Normal(0.2, 0.1)),
+            "hypothesis.additionality.deadweight_uncertainty",
+        ),
+        (
+            HypothesisUncertainty(attribution=Uniform(0.5, 1.2)),
+            "hypothesis.additionality.attribution_uncertainty",
+        ),
+    ],
+)
+def test_an_uncertain_share_must_stay_a_fraction_and_a_value_needs_a_point(
+    uncertainty: HypothesisUncertainty, field: str
+) -> None:
+    hypothesis = replace(FEWER_ADMISSIONS, monetisation=Monetisation(0.0, BenefitType.SOCIETAL))
+    if uncertainty.value_per_unit is None:
+        hypothesis = FEWER_ADMISSIONS
+    with pytest.raises(InvalidInput) as error:
+        benefits_from_hypothesis(hypothesis, source="H1", base_year=2017, uncertainty=uncertainty)
+    assert error.value.field == field
 
 
 @pytest.mark.parametrize(
@@ -139,8 +172,8 @@ def test_uncertain_confidence_becomes_a_multiplier_on_the_line() -> None:
         (FEWER_ADMISSIONS, {"persistence_years": -1}, "persistence_years"),
         (
             FEWER_ADMISSIONS,
-            {"confidence_distribution": Triangular(0.6, 0.8, 0.9)},
-            "hypothesis.confidence_distribution",
+            {"uncertainty": HypothesisUncertainty(confidence=Triangular(0.6, 0.8, 0.9))},
+            "hypothesis.confidence_uncertainty",
         ),
     ],
 )

@@ -19,6 +19,7 @@ from bpv.appraisal import (
     flows_of,
 )
 from bpv.appraisal.distributions import Distribution
+from bpv.errors import InvalidInput
 from bpv.hypotheses import BenefitType
 
 SETTINGS = AppraisalSettings(base_year=2017)
@@ -180,9 +181,11 @@ def test_a_cost_line_cannot_switch_when_npsv_is_negative_without_it() -> None:
     assert by_line["build"].factor is not None
 
 
-def test_a_million_samples_is_the_limit() -> None:
-    assert MAX_SAMPLES == 1_000_000
+def test_two_hundred_thousand_samples_is_the_limit() -> None:
+    assert MAX_SAMPLES == 200_000
     MonteCarloSettings(samples=MAX_SAMPLES).validate()
+    with pytest.raises(InvalidInput):
+        MonteCarloSettings(samples=MAX_SAMPLES + 1).validate()
 
 
 def test_a_line_too_small_to_switch_the_decision_has_no_switching_value() -> None:
