@@ -9,7 +9,13 @@ from fastapi import APIRouter, Depends, Query
 
 from app.deps import PrincipalDep, SessionDep, reads_only
 from app.problems import problem_responses
-from app.schemas.appraisals import MAX_SEED, AppraisalOut, AppraisalRequest, BidAppraisalOut
+from app.schemas.appraisals import (
+    MAX_SEED,
+    AppraisalOut,
+    AppraisalRequest,
+    BidAppraisalOut,
+    ScoresOut,
+)
 from app.schemas.appraisals.requests import SAMPLES_DESCRIPTION
 from app.services.appraisals import AppraisalService, MonteCarloRequest, preview
 from app.strict_route import StrictRoute
@@ -26,7 +32,7 @@ def appraise(data: AppraisalRequest, principal: PrincipalDep) -> AppraisalOut:
     stores nothing. Any authenticated caller may preview. Figures are full-precision JSON
     numbers: round them only for display.
     """
-    return preview(data)
+    return AppraisalOut.of(preview(data))
 
 
 @router.get("/bids/{bid_id}/appraisal")
@@ -57,4 +63,12 @@ def get_bid_appraisal(
     to its hypothesis); `missing` says what could not be computed.
     """
     request = MonteCarloRequest(monte_carlo, samples, seed)
-    return AppraisalService(session, principal).bid_appraisal(bid_id, request)
+    result = AppraisalService(session, principal).bid_appraisal(bid_id, request)
+    return BidAppraisalOut.of(
+        result.appraisal,
+        bid_id=result.bid_id,
+        bid_version=result.bid_version,
+        round_id=result.round_id,
+        settings=result.settings,
+        scores=ScoresOut.of(result.scores, result.criteria_version),
+    )

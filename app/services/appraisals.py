@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from app import translate
 from app.auth import Principal
 from app.schemas import appraisals as api
+from app.schemas.appraisals import RoundSettings
 from app.schemas.bids import CostLine as BidCostLineIn
 from app.schemas.common import YearAmount
 from app.schemas.hypotheses import HypothesisCreate
@@ -21,7 +22,9 @@ from app.services.bids import BidService
 from app.services.rounds import round_framework, round_settings
 from app.tables import BidVersion, Hypothesis, Round
 from bpv.appraisal import (
+    Appraisal,
     BenefitLine,
+    BidAppraisal,
     BidHypothesis,
     BidInputs,
     CostLine,
@@ -30,12 +33,12 @@ from bpv.appraisal import (
     appraise_bid,
 )
 from bpv.errors import InvalidInput
-from bpv.scoring import provisional_scores
+from bpv.scoring import ProvisionalScores, provisional_scores
 
-__all__ = ["AppraisalService", "MonteCarloRequest", "preview"]
+__all__ = ["AppraisalService", "BidAppraisalResult", "MonteCarloRequest", "preview"]
 
 
-def preview(request: api.AppraisalRequest) -> api.AppraisalOut:
+def preview(request: api.AppraisalRequest) -> Appraisal:
     """`POST /v1/appraisals`: the request's lines under the request's own settings."""
     flows = sum(len(line.flows) for line in request.costs) + sum(
         len(line.flows) for line in request.benefits
@@ -53,7 +56,20 @@ def preview(request: api.AppraisalRequest) -> api.AppraisalOut:
     base_year = request.base_year if request.base_year is not None else min(years, default=0)
     settings = translate.preview_settings(request, base_year)
     monte_carlo = translate.monte_carlo(request.monte_carlo)
-    return api.AppraisalOut.of(appraise(costs, benefits, settings, monte_carlo))
+    return appraise(costs, benefits, settings, monte_carlo)
+
+
+@dataclass(frozen=True)
+class BidAppraisalResult:
+    """A bid's appraisal and provisional scores, with what they were computed under."""
+
+    bid_id: uuid.UUID
+    bid_version: int
+    round_id: uuid.UUID
+    criteria_version: int
+    settings: RoundSettings
+    appraisal: BidAppraisal
+    scores: ProvisionalScores
 
 
 @dataclass
@@ -61,7 +77,7 @@ class AppraisalService:
     session: Session
     principal: Principal
 
-    def bid_appraisal(self, bid_id: uuid.UUID, request: MonteCarloRequest) -> api.BidAppraisalOut:
+    def bid_appraisal(self, bid_id: uuid.UUID, request: MonteCarloRequest) -> BidAppraisalResult:
         bids = BidService(self.session, self.principal)
         bid = bids.get(bid_id)
         version = bids.current(bid)
@@ -80,13 +96,14 @@ class AppraisalService:
             value=translate.value_settings(settings.value),
             evidence_strength=settings.evidence_strength.by_grade(),
         )
-        return api.BidAppraisalOut.of(
-            result,
+        return BidAppraisalResult(
             bid_id=bid.id,
             bid_version=version.number,
             round_id=round_.id,
+            criteria_version=round_.criteria_version,
             settings=settings,
-            scores=api.ScoresOut.of(scores, round_.criteria_version),
+            appraisal=result,
+            scores=scores,
         )
 
 
