@@ -14,6 +14,7 @@ from pydantic import (
     Strict,
     StringConstraints,
 )
+from pydantic_core import PydanticCustomError
 
 
 def _clean_text(value: str) -> str:
@@ -107,6 +108,14 @@ class Page(BaseModel, Generic[T]):
 class YearAmount(Schema):
     year: FinancialYear
     amount: Money
+
+
+CROSS_FIELD_RULE = "cross_field_rule"
+
+
+def cross_field_rule(message: str) -> PydanticCustomError:
+    """A rule over several fields, which no JSON Schema states (its error type says so)."""
+    return PydanticCustomError(CROSS_FIELD_RULE, message)
 
 
 def _iso_text(value: object) -> object:

@@ -9,7 +9,16 @@ from typing import Annotated, Self
 from pydantic import Field, Strict, StringConstraints, model_validator
 
 from app.schemas.appraisals import RoundSettings
-from app.schemas.common import Fraction, IsoDate, Key, Money, Name, ReadSchema, Schema
+from app.schemas.common import (
+    Fraction,
+    IsoDate,
+    Key,
+    Money,
+    Name,
+    ReadSchema,
+    Schema,
+    cross_field_rule,
+)
 from bpv.lifecycle import RoundStatus
 from bpv.scoring import ComputedMeasure, CriterionSource
 
@@ -87,7 +96,7 @@ class Timeline(Schema):
     def _in_order(self) -> Self:
         dates = [d for d in (self.opens, self.closes, self.decisions) if d is not None]
         if dates != sorted(dates):
-            raise ValueError("dates must run opens ≤ closes ≤ decisions")
+            raise cross_field_rule("dates must run opens ≤ closes ≤ decisions")
         return self
 
 

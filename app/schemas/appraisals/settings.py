@@ -9,7 +9,7 @@ from pydantic import Field, Strict, model_validator
 
 from app.schemas.appraisals.optimism_bias import Uplift
 from app.schemas.appraisals.requests import Discounting, MonteCarloIn, ValuePerQaly
-from app.schemas.common import FinancialYear, Fraction, Name, Schema, WholeNumber
+from app.schemas.common import FinancialYear, Fraction, Name, Schema, WholeNumber, cross_field_rule
 from app.schemas.distributions import Uncertainty
 from bpv.appraisal import DEFAULT_VALUE_PER_QALY
 from bpv.logic_model import EvidenceGrade
@@ -108,7 +108,7 @@ class QualityWeightsIn(Schema):
     def _sum_to_one(self) -> QualityWeightsIn:
         total = math.fsum(self.by_term().values())
         if abs(total - 1.0) > WEIGHT_TOLERANCE:
-            raise ValueError(f"quality weights sum to {total}, not 1")
+            raise cross_field_rule(f"quality weights sum to {total}, not 1")
         return self
 
     def by_term(self) -> dict[str, float]:
