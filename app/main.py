@@ -11,6 +11,7 @@ from fastapi.routing import APIRoute
 from app import problems, routers
 from app.body_limit import BodyLimit
 from app.db import make_engine, make_sessionmaker
+from app.limits import install_limits
 from app.settings import Settings, get_settings
 
 DESCRIPTION = """\
@@ -50,4 +51,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     problems.install(app)
     routers.include_all(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    install_limits(app, settings)
     return app

@@ -1,8 +1,9 @@
 """Typed settings read from the environment (prefix BPV_)."""
 
+import os
 from functools import lru_cache
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -14,6 +15,13 @@ class Settings(BaseSettings):
     secret_key: SecretStr = SecretStr("bpv-development-secret-change-me")
     max_body_bytes: int = 10 * 1024 * 1024
     page_size_max: int = 200
+    # Bounded cost per request (README "Limits"): each process counts on its own.
+    rate_limit_requests: int = 300
+    rate_limit_window_seconds: int = 60
+    auth_failures_max: int = 20
+    auth_failures_window_seconds: int = 300
+    compute_slots: int = Field(default_factory=lambda: os.cpu_count() or 1)
+    compute_wait_seconds: float = 0.5
     host: str = "127.0.0.1"
     port: int = 8000
 

@@ -7,17 +7,19 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from app.compute_pool import ComputeSlotDep
 from app.deps import PrincipalDep, SessionDep
 from app.problems import problem_responses
 from app.schemas.appraisals import MAX_SEED, AppraisalOut, AppraisalRequest, BidAppraisalOut
 from app.services.appraisals import AppraisalService, MonteCarloRequest, preview
 from bpv.appraisal import MAX_SAMPLES
 
-router = APIRouter(tags=["appraisals"], responses=problem_responses())
+# 503: every computation slot is busy (README "Limits").
+router = APIRouter(tags=["appraisals"], responses=problem_responses(503))
 
 
 @router.post("/appraisals")
-def appraise(data: AppraisalRequest, principal: PrincipalDep) -> AppraisalOut:
+def appraise(data: AppraisalRequest, principal: PrincipalDep, _: ComputeSlotDep) -> AppraisalOut:
     """Appraise cost and benefit lines under the given settings; nothing is stored.
 
     Any authenticated caller may preview. Figures are full-precision JSON numbers: the service
@@ -31,6 +33,7 @@ def get_bid_appraisal(
     bid_id: uuid.UUID,
     session: SessionDep,
     principal: PrincipalDep,
+    _: ComputeSlotDep,
     monte_carlo: Annotated[
         bool | None,
         Query(description="Run Monte Carlo (true) or not (false); default: as the round says."),

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 
 from app.deps import IdempotencyDep, IfMatch, PageDep, PrincipalDep, SessionDep
 from app.problems import problem_responses
-from app.schemas.bids import BidCreate, BidRead, BidUpdate, BidVersionRead
+from app.schemas.bids import MAX_VERSIONS_PAGE, BidCreate, BidRead, BidUpdate, BidVersionRead
 from app.schemas.common import Page
 from app.services.bids import BidService
 from app.services.preconditions import etag
@@ -130,8 +130,16 @@ def revise_bid(
 
 @router.get("/{bid_id}/versions")
 def list_bid_versions(
-    bid_id: uuid.UUID, session: SessionDep, principal: PrincipalDep, page: PageDep
+    bid_id: uuid.UUID,
+    session: SessionDep,
+    principal: PrincipalDep,
+    limit: Annotated[
+        int,
+        Query(ge=1, le=MAX_VERSIONS_PAGE, description="Versions per page (each is a whole bid)."),
+    ] = MAX_VERSIONS_PAGE,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000, description="Versions to skip.")] = 0,
 ) -> Page[BidVersionRead]:
-    """Every version of the bid as it was, oldest first."""
+    """Every version of the bid as it was, oldest first, at most 10 to a page."""
     service = BidService(session, principal)
-    return page.of(service.versions(service.get(bid_id)))
+    versions, total = service.versions(service.get(bid_id), limit, offset)
+    return Page(items=versions, total=total, limit=limit, offset=offset)

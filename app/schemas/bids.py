@@ -15,6 +15,12 @@ from app.schemas.logic_models import LogicModelIn
 from bpv.lifecycle import BidStatus
 from bpv.logic_model import EvidenceGrade
 
+# What one bid version may hold, so its appraisal and its history stay bounded (README "Limits").
+MAX_COST_LINES = 100
+MAX_HYPOTHESES = 100
+# Versions in one page of a bid's history: each carries its logic model and hypotheses.
+MAX_VERSIONS_PAGE = 10
+
 
 class CostKind(StrEnum):
     CAPITAL = "capital"
@@ -58,7 +64,7 @@ class BidContent(Schema):
     partner_ids: list[uuid.UUID] | None = Field(default=None, max_length=100)
     intervention: Text | None = None
     requested_funding: list[YearAmount] | None = Field(default=None, max_length=100)
-    cost_lines: list[CostLine] | None = Field(default=None, max_length=200)
+    cost_lines: list[CostLine] | None = Field(default=None, max_length=MAX_COST_LINES)
     risks: list[Risk] | None = Field(default=None, max_length=200)
 
 

@@ -10,11 +10,18 @@ from sqlalchemy.orm import Session
 
 from app import translate
 from app.auth import Principal
-from app.problems import Conflict, NotFound
+from app.problems import Conflict, FieldError, NotFound
 from app.repositories.bids import Bids
 from app.repositories.places import Footprints, Organisations
 from app.repositories.rounds import Rounds
-from app.schemas.bids import BidCreate, BidRead, BidUpdate, BidVersionRead, CostLine
+from app.schemas.bids import (
+    MAX_HYPOTHESES,
+    BidCreate,
+    BidRead,
+    BidUpdate,
+    BidVersionRead,
+    CostLine,
+)
 from app.schemas.hypotheses import HypothesisCreate, HypothesisRead
 from app.schemas.keys import Role
 from app.schemas.logic_models import LogicModelIn
@@ -53,8 +60,9 @@ class BidService:
         versions = self.bids.current_versions(bids)
         return [bid_read(bid, versions[bid.id]) for bid in bids]
 
-    def versions(self, bid: Bid) -> list[BidVersionRead]:
-        versions = self.bids.versions(bid)
+    def versions(self, bid: Bid, limit: int, offset: int) -> tuple[list[BidVersionRead], int]:
+        """A page of the bid's history; only the page's versions and hypotheses are read."""
+        versions, total = self.bids.versions(bid, limit, offset)
         hypotheses = self.bids.hypotheses([v.id for v in versions])
         return [
             BidVersionRead(
@@ -65,7 +73,7 @@ class BidService:
                 ],
             )
             for v in versions
-        ]
+        ], total
 
     def current(self, bid: Bid) -> BidVersion:
         return self.bids.version(bid, bid.current_version)
@@ -143,11 +151,23 @@ class BidService:
         if data.confidence_uncertainty is not None:
             spread = translate.distribution(data.confidence_uncertainty)
             spread.validate("confidence_uncertainty")
-        existing = self.bids.hypotheses([version.id])
+        existing = self.bids.count_hypotheses(version.id)
+        if existing >= MAX_HYPOTHESES:
+            raise Conflict(
+                f"A bid version holds at most {MAX_HYPOTHESES} hypotheses; this one is full.",
+                errors=[
+                    FieldError(
+                        field="hypotheses",
+                        location="body",
+                        message=f"at most {MAX_HYPOTHESES} hypotheses per bid version",
+                        type="too_long",
+                    )
+                ],
+            )
         row = self.bids.add_hypothesis(
             Hypothesis(
                 bid_version_id=version.id,
-                ordinal=len(existing) + 1,
+                ordinal=existing + 1,
                 indicator_name=data.indicator.name,
                 body=data.model_dump(mode="json"),
             )
