@@ -134,7 +134,7 @@ _STATUS_HEADERS: dict[int, dict[str, Any]] = {
         "Retry-After": _RETRY_AFTER,
         "RateLimit-Policy": {
             "description": 'The quota, e.g. `"key";q=300;w=60` (draft-ietf-httpapi-ratelimit-'
-            "headers); absent when failed authentications are throttled.",
+            "headers); every answer carries it.",
             "schema": {"type": "string"},
         },
         "RateLimit": {

@@ -19,7 +19,7 @@ from bpv.logic_model import EvidenceGrade
 MAX_COST_LINES = 100
 MAX_HYPOTHESES = 100
 # Versions in one page of a bid's history: each carries its logic model and hypotheses.
-MAX_VERSIONS_PAGE = 10
+MAX_VERSIONS_PAGE = 2
 
 
 class CostKind(StrEnum):

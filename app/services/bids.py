@@ -66,7 +66,7 @@ class BidService:
         hypotheses = self.bids.hypotheses([v.id for v in versions])
         return [
             BidVersionRead(
-                **bid_read(bid, v).model_dump(),
+                **_read_fields(bid, v),
                 logic_model=LogicModelIn.model_validate(v.logic_model),
                 hypotheses=[
                     hypothesis_read(bid, v, h) for h in hypotheses if h.bid_version_id == v.id
@@ -303,8 +303,12 @@ def _content(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def bid_read(bid: Bid, version: BidVersion) -> BidRead:
+    return BidRead(**_read_fields(bid, version))
+
+
+def _read_fields(bid: Bid, version: BidVersion) -> dict[str, Any]:
     is_current = version.number == bid.current_version
-    return BidRead(
+    return dict(
         id=bid.id,
         round_id=bid.round_id,
         footprint_id=bid.footprint_id,
