@@ -3,11 +3,13 @@ computation slots, and the caps on what one bid may hold (README "Limits")."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import secrets
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -15,6 +17,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
 from app.main import create_app
+from app.rate_limit import RateLimit
 from app.schemas.bids import MAX_COST_LINES, MAX_HYPOTHESES, MAX_VERSIONS_PAGE
 from app.schemas.keys import Role
 from app.schemas.logic_models import MAX_NODES
@@ -253,3 +256,26 @@ def test_a_logic_model_over_the_node_cap_is_refused(world: World) -> None:
     )
     assert refused.status_code == 422
     assert refused.json()["errors"][0]["field"] == "nodes"
+
+
+def test_a_refused_client_is_let_in_again_once_its_retry_after_has_passed() -> None:
+    async def ok(scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 204, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    now = [1000.0]
+    limited = RateLimit(ok, requests=2, window_seconds=60, clock=lambda: now[0])
+
+    async def scenario() -> None:
+        transport = httpx.ASGITransport(app=limited, client=("192.0.2.1", 1))
+        async with httpx.AsyncClient(transport=transport, base_url="http://bpv") as client:
+            answers = [await client.get("/v1/rounds") for _ in range(3)]
+            assert [a.status_code for a in answers] == [204, 204, 429]
+            wait = int(answers[-1].headers["Retry-After"])
+            assert wait == 30  # one request's worth of a quota of 2 per 60 s
+            now[0] += wait - 1
+            assert (await client.get("/v1/rounds")).status_code == 429
+            now[0] += 1
+            assert (await client.get("/v1/rounds")).status_code == 204
+
+    asyncio.run(scenario())
