@@ -3,9 +3,11 @@
 Each kind runs in a process of its own, through the whole HTTP stack (an app on a scratch SQLite
 database): the appraisal preview at its caps on lines, flows and samples x lines; a bid's
 appraisal with the most cost lines and hypotheses a version may hold, its logic model at the node
-and edge caps, and the most samples the budget allows; and the biggest page of a bid's versions.
+and edge caps, and the most samples the budget allows; that bid's logic-model findings; and the
+biggest page of a bid's versions.
 The baseline, measured in the same process, is the bare work the request cannot avoid: numpy
-drawing the same multipliers and taking the matrix product, or `json.dumps` of the same page.
+drawing the same multipliers and taking the matrix product, the domain's findings on the same
+graph, or `json.dumps` of the same page.
 Run: python benchmarks/bench_heaviest_requests.py  (or python -m benchmarks.bench_heaviest_requests)
 """
 
@@ -28,11 +30,13 @@ import numpy as np
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from app import translate
 from app.db import make_engine
 from app.main import create_app
 from app.migrate import upgrade
 from app.schemas.appraisals import MAX_FLOWS, MAX_LINES
 from app.schemas.bids import MAX_COST_LINES, MAX_HYPOTHESES, MAX_VERSIONS_PAGE
+from app.schemas.hypotheses import HypothesisCreate
 from app.schemas.keys import Role
 from app.schemas.logic_models import MAX_EDGES, MAX_NODES
 from app.services.appraisals import MAX_SAMPLE_CELLS
@@ -46,7 +50,12 @@ FIRST_YEAR = 1990  # 500 yearly flows from here stay inside the accepted calenda
 MAX_TRAJECTORY = 600  # HypothesisCreate.trajectory's max_length
 SPREAD = {"kind": "triangular", "low": 0.8, "mode": 1.0, "high": 1.3}
 # What each kind may cost at most: CPU seconds, and peak memory the request allocates (MiB).
-TARGETS = {"preview": (4.0, 450.0), "bid_appraisal": (4.0, 400.0), "versions": (3.0, 300.0)}
+TARGETS = {
+    "preview": (4.0, 450.0),
+    "bid_appraisal": (4.0, 400.0),
+    "findings": (1.5, 150.0),
+    "versions": (3.0, 300.0),
+}
 
 
 @dataclass
@@ -245,6 +254,24 @@ def run_kind(kind: str) -> Cost:
                 return world.client.get(path, headers=world.headers)
 
             baseline = bare_simulation(lines, samples)
+        elif kind == "findings":
+            url = world.heaviest_bid()
+            what = f"{MAX_NODES:,} nodes, {MAX_EDGES:,} edges, {MAX_HYPOTHESES} hypotheses"
+
+            def request() -> Any:
+                return world.client.get(f"{url}/logic-model/findings", headers=world.headers)
+
+            model = world.call("GET", f"{url}/logic-model", 200)
+            hypotheses = [
+                {k: v for k, v in h.items() if k in HypothesisCreate.model_fields and v is not None}
+                for h in world.call("GET", f"{url}/hypotheses?limit={MAX_HYPOTHESES}", 200)["items"]
+            ]
+
+            def baseline() -> object:
+                graph = translate.logic_model(model)
+                findings = graph.findings([translate.hypothesis(h) for h in hypotheses])
+                return graph.quality(findings)
+
         else:
             url = world.heaviest_bid(versions=MAX_VERSIONS_PAGE)
             what = f"{MAX_VERSIONS_PAGE} versions, each as heavy as the bid appraised"

@@ -186,14 +186,17 @@ def test_a_full_computation_pool_answers_503_with_retry_after(
     assert [a.status_code for a in again] == [200, 200, 200]
 
 
-def test_a_bids_appraisal_waits_for_a_slot_too(make_client: Any, world: World) -> None:
+@pytest.mark.parametrize("heavy", ["appraisal", "logic-model/findings"])
+def test_a_bids_appraisal_and_findings_wait_for_a_slot_too(
+    make_client: Any, world: World, heavy: str
+) -> None:
     client = make_client(compute_slots=1, compute_wait_seconds=0.05)
     bid = world.draft_bid()
     office = Caller(client, world.office.key)
     with client.app.state.compute_pool.slot():  # type: ignore[attr-defined]
-        busy = office.get(f"/v1/bids/{bid['id']}/appraisal")
+        busy = office.get(f"/v1/bids/{bid['id']}/{heavy}")
     assert busy.status_code == 503
-    assert office.get(f"/v1/bids/{bid['id']}/appraisal").status_code == 200
+    assert office.get(f"/v1/bids/{bid['id']}/{heavy}").status_code == 200
 
 
 def cost_line(i: int) -> dict[str, Any]:
