@@ -4,7 +4,7 @@ Each kind runs in a process of its own, through the whole HTTP stack (an app on 
 database): the appraisal preview at its caps on lines, flows and samples x lines; a bid's
 appraisal with the most cost lines and hypotheses a version may hold, its logic model at the node
 and edge caps, and the most samples the budget allows; that bid's logic-model findings; and the
-biggest page of a bid's versions.
+biggest page of a bid's versions, and of bids.
 The baseline, measured in the same process, is the bare work the request cannot avoid: numpy
 drawing the same multipliers and taking the matrix product, the domain's findings on the same
 graph, or `json.dumps` of the same page.
@@ -35,7 +35,14 @@ from app.db import make_engine
 from app.main import create_app
 from app.migrate import upgrade
 from app.schemas.appraisals import MAX_FLOWS, MAX_LINES
-from app.schemas.bids import MAX_COST_LINES, MAX_HYPOTHESES, MAX_VERSIONS_PAGE
+from app.schemas.bids import (
+    MAX_BIDS_PAGE,
+    MAX_CONTENT_BYTES,
+    MAX_COST_FLOWS,
+    MAX_COST_LINES,
+    MAX_HYPOTHESES,
+    MAX_VERSIONS_PAGE,
+)
 from app.schemas.hypotheses import HypothesisCreate
 from app.schemas.keys import Role
 from app.schemas.logic_models import MAX_EDGES, MAX_NODES
@@ -55,6 +62,7 @@ TARGETS = {
     "bid_appraisal": (4.0, 400.0),
     "findings": (1.5, 150.0),
     "versions": (3.0, 300.0),
+    "bids": (3.0, 300.0),
 }
 
 
@@ -201,24 +209,34 @@ class World:
         assert response.status_code == expect, (path, response.status_code, response.text[:800])
         return response.json()
 
-    def heaviest_bid(self, versions: int = 1) -> str:
-        """A bid whose every version holds the most cost lines and hypotheses allowed."""
+    def heaviest_bid(self, versions: int = 1, *, content_only: bool = False) -> str:
+        """A bid whose every version holds the most cost lines, flows and hypotheses allowed,
+        its logic model at the node and edge caps, and risks filling its content to the cap."""
         rng = random.Random(SEED)
+        years = MAX_COST_FLOWS // MAX_COST_LINES
         cost_lines = [
-            {"name": f"cost {i}", "kind": "revenue", "flows": flows(MAX_FLOWS, 1000.0 + i),
+            {"name": f"cost {i}", "kind": "revenue", "flows": flows(years, 1000.0 + i),
              "optimism_bias": 0.24, "uncertainty": SPREAD}
             for i in range(MAX_COST_LINES)
         ]  # fmt: skip
+        # Stored lines spell out their defaults too, so leave room for those.
+        room = MAX_CONTENT_BYTES - 1.1 * len(json.dumps(cost_lines))
+        risk = {"description": "r" * 9_000, "mitigation": "m" * 9_000}
+        risks = [{**risk, "likelihood": "low", "impact": "low"}] * int(room // 18_100)
         body = {
             "round_id": self.round["id"],
             "title": "Heaviest bid",
             "programme_area": "diabetes",
             "footprint_id": self.footprint["id"],
             "cost_lines": cost_lines,
-            "logic_model": logic_model(rng),
+            "risks": risks,
         }
+        if not content_only:
+            body["logic_model"] = logic_model(rng)
         bid = self.call("POST", "/v1/bids", 201, body)
         url = f"/v1/bids/{bid['id']}"
+        if content_only:
+            return url
         targets = [e for e in body["logic_model"]["edges"] if e["target"].startswith("impact")]
         for i in range(MAX_HYPOTHESES):
             self.call("POST", f"{url}/hypotheses", 201, hypothesis(targets[i], i))
@@ -245,8 +263,8 @@ def run_kind(kind: str) -> Cost:
             lines = MAX_COST_LINES + MAX_HYPOTHESES
             samples = min(MAX_SAMPLES, MAX_SAMPLE_CELLS // lines)
             what = (
-                f"{MAX_COST_LINES} cost lines x {MAX_FLOWS} flows, {MAX_HYPOTHESES} hypotheses, "
-                f"{MAX_NODES:,} nodes, {MAX_EDGES:,} edges, {samples:,} samples"
+                f"{MAX_COST_LINES} cost lines, {MAX_COST_FLOWS:,} flows, "
+                f"{MAX_HYPOTHESES} hypotheses, {MAX_NODES:,} nodes, {MAX_EDGES:,} edges, {samples:,} samples"
             )
 
             def request() -> Any:
@@ -271,6 +289,19 @@ def run_kind(kind: str) -> Cost:
                 graph = translate.logic_model(model)
                 findings = graph.findings([translate.hypothesis(h) for h in hypotheses])
                 return graph.quality(findings)
+
+        elif kind == "bids":
+            for _ in range(MAX_BIDS_PAGE):
+                world.heaviest_bid(content_only=True)
+            what = f"{MAX_BIDS_PAGE} bids, each with its content at the caps"
+
+            def request() -> Any:
+                return world.client.get(f"/v1/bids?limit={MAX_BIDS_PAGE}", headers=world.headers)
+
+            page = request().json()
+
+            def baseline() -> object:
+                return json.dumps(page)
 
         else:
             url = world.heaviest_bid(versions=MAX_VERSIONS_PAGE)

@@ -8,9 +8,16 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import JSONResponse
 
-from app.deps import IdempotencyDep, IfMatch, PageDep, PrincipalDep, SessionDep
+from app.deps import IdempotencyDep, IfMatch, PrincipalDep, SessionDep
 from app.problems import problem_responses
-from app.schemas.bids import MAX_VERSIONS_PAGE, BidCreate, BidRead, BidUpdate, BidVersionRead
+from app.schemas.bids import (
+    MAX_BIDS_PAGE,
+    MAX_VERSIONS_PAGE,
+    BidCreate,
+    BidRead,
+    BidUpdate,
+    BidVersionRead,
+)
 from app.schemas.common import Page
 from app.services.bids import BidService
 from app.services.preconditions import etag
@@ -52,16 +59,19 @@ def create_bid(
 def list_bids(
     session: SessionDep,
     principal: PrincipalDep,
-    page: PageDep,
     round_id: Annotated[uuid.UUID | None, Query()] = None,
     status: Annotated[BidStatus | None, Query()] = None,
     footprint_id: Annotated[uuid.UUID | None, Query()] = None,
+    limit: Annotated[
+        int, Query(ge=1, le=MAX_BIDS_PAGE, description="Bids per page (each with its content).")
+    ] = MAX_BIDS_PAGE,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000, description="Bids to skip.")] = 0,
 ) -> Page[BidRead]:
     service = BidService(session, principal)
     bids, total = service.bids.page(
-        page.limit, page.offset, round_id=round_id, status=status, footprint_id=footprint_id
+        limit, offset, round_id=round_id, status=status, footprint_id=footprint_id
     )
-    return Page(items=service.read_many(bids), total=total, limit=page.limit, offset=page.offset)
+    return Page(items=service.read_many(bids), total=total, limit=limit, offset=offset)
 
 
 @router.get("/{bid_id}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,7 @@ from app.repositories.bids import Bids
 from app.repositories.places import Footprints, Organisations
 from app.repositories.rounds import Rounds
 from app.schemas.bids import (
+    MAX_CONTENT_BYTES,
     MAX_HYPOTHESES,
     BidCreate,
     BidRead,
@@ -110,7 +112,7 @@ class BidService:
             programme_area=data.programme_area,
             lead_organisation_id=data.lead_organisation_id,
             intervention=data.intervention,
-            content=_content(data.model_dump(mode="json", include=set(CONTENT_FIELDS))),
+            content=_bounded(_content(data.model_dump(mode="json", include=set(CONTENT_FIELDS)))),
             logic_model=(data.logic_model or LogicModelIn()).model_dump(mode="json"),
         )
         return self.bids.add(bid, version)
@@ -137,7 +139,7 @@ class BidService:
         for field in CONTENT_FIELDS:
             if field in changes:
                 content[field] = changes[field] or []
-        version.content = content
+        version.content = _bounded(content)
         return self._touch(bid)
 
     def put_logic_model(self, bid: Bid, model: LogicModelIn, if_match: str | None) -> Bid:
@@ -296,6 +298,19 @@ def _check_cost_lines(lines: list[CostLine] | None) -> None:
     for index, line in enumerate(lines or []):
         if line.uncertainty is not None:
             translate.distribution(line.uncertainty).validate(f"cost_lines[{index}].uncertainty")
+
+
+def _bounded(content: dict[str, Any]) -> dict[str, Any]:
+    """The content, unless its JSON is over the cap: then 422 naming its largest field."""
+    sizes = {field: len(json.dumps(value)) for field, value in content.items()}
+    if sum(sizes.values()) > MAX_CONTENT_BYTES:
+        largest = max(sizes, key=lambda field: sizes[field])
+        raise InvalidInput(
+            f"a bid's cost lines, risks, funding and partners may take at most "
+            f"{MAX_CONTENT_BYTES:,} bytes of JSON; {largest} takes {sizes[largest]:,}",
+            largest,
+        )
+    return content
 
 
 def _content(values: dict[str, Any]) -> dict[str, Any]:

@@ -18,7 +18,14 @@ from sqlalchemy.orm import Session
 
 from app.main import create_app
 from app.rate_limit import RateLimit
-from app.schemas.bids import MAX_COST_LINES, MAX_HYPOTHESES, MAX_VERSIONS_PAGE
+from app.schemas.bids import (
+    MAX_BIDS_PAGE,
+    MAX_CONTENT_BYTES,
+    MAX_COST_FLOWS,
+    MAX_COST_LINES,
+    MAX_HYPOTHESES,
+    MAX_VERSIONS_PAGE,
+)
 from app.schemas.keys import Role
 from app.schemas.logic_models import MAX_NODES
 from app.services.keys import issue_key
@@ -215,6 +222,49 @@ def test_a_bid_holds_at_most_the_capped_number_of_cost_lines(world: World) -> No
     assert over.status_code == 422
     assert [e["field"] for e in over.json()["errors"]] == ["cost_lines"]
     assert len(world.office.get(f"/v1/bids/{bid['id']}").json()["cost_lines"]) == MAX_COST_LINES
+
+
+def test_a_bid_holds_at_most_the_capped_number_of_cost_flows(world: World) -> None:
+    years = MAX_COST_FLOWS // 100
+    line = {"name": "staff", "kind": "revenue"}
+    lines = [
+        {**line, "flows": [{"year": 2018 + y, "amount": 1.0} for y in range(years)]}
+        for _ in range(100)
+    ]
+    assert len(world.draft_bid(cost_lines=lines)["cost_lines"]) == 100
+    lines[0]["flows"].append({"year": 2018 + years, "amount": 1.0})
+    over = world.office.post(
+        "/v1/bids",
+        json={"round_id": world.round["id"], "title": "T", "programme_area": "diabetes",
+              "cost_lines": lines},
+    )  # fmt: skip
+
+    assert over.status_code == 422
+    assert [e["field"] for e in over.json()["errors"]] == ["cost_lines"]
+
+
+def test_a_bids_content_over_the_byte_cap_is_refused_naming_its_largest_field(
+    world: World,
+) -> None:
+    # Each request is under the body limit; together they would pass the content's cap.
+    flows = [{"year": 2018 + y, "amount": 1000.0} for y in range(100)]
+    lines = [{"name": f"line {i}", "kind": "revenue", "flows": flows} for i in range(100)]
+    bid = world.draft_bid(cost_lines=lines)
+    risk = {"description": "x" * 9_000, "mitigation": "y" * 9_000, "likelihood": "low"}
+    risks = [{**risk, "impact": "low"} for _ in range(MAX_CONTENT_BYTES * 3 // 4 // 18_000)]
+    over = world.office.patch(
+        f"/v1/bids/{bid['id']}", json={"risks": risks}, headers={"If-Match": "*"}
+    )
+
+    assert over.status_code == 422
+    assert [e["field"] for e in over.json()["errors"]] == ["risks"]
+    assert world.office.get(f"/v1/bids/{bid['id']}").json()["risks"] == []
+
+
+def test_a_page_of_bids_is_bounded(world: World) -> None:
+    too_big = world.office.get("/v1/bids", params={"limit": MAX_BIDS_PAGE + 1})
+    assert too_big.status_code == 422
+    assert world.office.get("/v1/bids").json()["limit"] == MAX_BIDS_PAGE
 
 
 def test_a_full_bid_version_refuses_another_hypothesis(world: World) -> None:
