@@ -264,7 +264,8 @@ def run_kind(kind: str) -> Cost:
             samples = min(MAX_SAMPLES, MAX_SAMPLE_CELLS // lines)
             what = (
                 f"{MAX_COST_LINES} cost lines, {MAX_COST_FLOWS:,} flows, "
-                f"{MAX_HYPOTHESES} hypotheses, {MAX_NODES:,} nodes, {MAX_EDGES:,} edges, {samples:,} samples"
+                f"{MAX_HYPOTHESES} hypotheses, {MAX_NODES:,} nodes, {MAX_EDGES:,} edges, "
+                f"{samples:,} samples"
             )
 
             def request() -> Any:
