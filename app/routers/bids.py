@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from app.deps import IdempotencyDep, IfMatch, PrincipalDep, SessionDep
 from app.problems import problem_responses
@@ -55,7 +56,7 @@ def create_bid(
     return created
 
 
-@router.get("")
+@router.get("", response_model=Page[BidRead])
 def list_bids(
     session: SessionDep,
     principal: PrincipalDep,
@@ -66,12 +67,14 @@ def list_bids(
         int, Query(ge=1, le=MAX_BIDS_PAGE, description="Bids per page (each with its content).")
     ] = MAX_BIDS_PAGE,
     offset: Annotated[int, Query(ge=0, le=1_000_000_000, description="Bids to skip.")] = 0,
-) -> Page[BidRead]:
+) -> Response:
     service = BidService(session, principal)
     bids, total = service.bids.page(
         limit, offset, round_id=round_id, status=status, footprint_id=footprint_id
     )
-    return Page(items=service.read_many(bids), total=total, limit=limit, offset=offset)
+    return _serialised(
+        Page[BidRead](items=service.read_many(bids), total=total, limit=limit, offset=offset)
+    )
 
 
 @router.get("/{bid_id}")
@@ -152,6 +155,11 @@ def list_bid_versions(
     """Every version of the bid as it was, oldest first, at most 2 to a page."""
     service = BidService(session, principal)
     versions, total = service.versions(service.get(bid_id), limit, offset)
-    page = Page[BidVersionRead](items=versions, total=total, limit=limit, offset=offset)
-    # Serialised once, by pydantic: FastAPI's own pass would copy each (large) version twice more.
+    return _serialised(
+        Page[BidVersionRead](items=versions, total=total, limit=limit, offset=offset)
+    )
+
+
+def _serialised(page: BaseModel) -> Response:
+    """A large page serialised once, by pydantic: FastAPI's own pass would copy it twice more."""
     return Response(page.model_dump_json(), media_type="application/json")
