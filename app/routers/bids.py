@@ -152,7 +152,7 @@ def list_bid_versions(
     ] = MAX_VERSIONS_PAGE,
     offset: Annotated[int, Query(ge=0, le=1_000_000_000, description="Versions to skip.")] = 0,
 ) -> Response:
-    """Every version of the bid as it was, oldest first, at most 2 to a page."""
+    """Every version of the bid as it was, oldest first; few to a page, as each is a whole bid."""
     service = BidService(session, principal)
     versions, total = service.versions(service.get(bid_id), limit, offset)
     return _serialised(

@@ -67,7 +67,12 @@ class BidContent(Schema):
     partner_ids: list[uuid.UUID] | None = Field(default=None, max_length=100)
     intervention: Text | None = None
     requested_funding: list[YearAmount] | None = Field(default=None, max_length=100)
-    cost_lines: list[CostLine] | None = Field(default=None, max_length=MAX_COST_LINES)
+    cost_lines: list[CostLine] | None = Field(
+        default=None,
+        max_length=MAX_COST_LINES,
+        description=f"At most {MAX_COST_FLOWS:,} flows over all the lines; with the risks, "
+        f"requested funding and partners, at most {MAX_CONTENT_BYTES:,} bytes of JSON.",
+    )
     risks: list[Risk] | None = Field(default=None, max_length=200)
 
     @field_validator("cost_lines")
