@@ -43,6 +43,7 @@ openapi: $(INSTALLED)
 bench: $(INSTALLED)
 	$(BIN)/python benchmarks/bench_logic_model.py
 	$(BIN)/python benchmarks/bench_appraisal.py
+	$(BIN)/python benchmarks/bench_heaviest_requests.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

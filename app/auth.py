@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import math
+import threading
+import time
 import uuid
+from collections import OrderedDict, deque
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.keys import key_matches, split_key
-from app.problems import Forbidden, Unauthorized
+from app.problems import Forbidden, TooManyRequests, Unauthorized
 from app.schemas.keys import FOOTPRINT_ROLES, ROUND_ROLES, Role
 from app.tables import ApiKey
 from bpv.errors import InvalidInput
@@ -35,14 +40,93 @@ class Principal:
         self.require()
 
 
-def authenticate(session: Session, server_secret: str, authorization: str | None) -> Principal:
+# Where a request's state records the prefix of the key it authenticated with (the rate limit
+# counts a key on its own once it is known to be real; see app/rate_limit.py).
+AUTHENTICATED_PREFIX = "authenticated_key_prefix"
+
+
+def bearer_key(authorization: str | None) -> tuple[str, str] | None:
+    """The (prefix, secret) of a well-formed `Bearer` key, else None."""
     scheme, _, token = (authorization or "").partition(" ")
-    parts = split_key(token.strip()) if scheme.lower() == "bearer" else None
+    return split_key(token.strip()) if scheme.lower() == "bearer" else None
+
+
+class FailedAuthentications:
+    """Recent failed authentications per client address and per key prefix, in a sliding window.
+
+    Once a subject has `limit` failures in the window, its attempts are refused with 429 before
+    the database is asked, so guessing keys costs the guesser rather than the server.
+    """
+
+    # Bounds the memory a flood of made-up prefixes can take; the oldest subjects go first.
+    MAX_SUBJECTS = 100_000
+
+    def __init__(
+        self, limit: int, window_seconds: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.limit = limit
+        self.window = window_seconds
+        self.clock = clock
+        self._failures: OrderedDict[str, deque[float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def check(self, subjects: Sequence[str]) -> None:
+        """429 with Retry-After if any subject has failed `limit` times within the window."""
+        now = self.clock()
+        with self._lock:
+            waits = [
+                times[0] + self.window - now
+                for subject in subjects
+                if (times := self._failures.get(subject)) is not None
+                and len(times) >= self.limit
+                and times[0] + self.window > now
+            ]
+        if waits:
+            retry_after = max(1, math.ceil(max(waits)))
+            raise TooManyRequests(
+                f"Too many failed authentications; try again in {retry_after} s.",
+                headers={"Retry-After": str(retry_after)},
+            )
+
+    def record(self, subjects: Sequence[str]) -> None:
+        now = self.clock()
+        with self._lock:
+            for subject in subjects:
+                times = self._failures.pop(subject, None) or deque(maxlen=self.limit)
+                times.append(now)
+                self._failures[subject] = times
+            while len(self._failures) > self.MAX_SUBJECTS:
+                self._failures.popitem(last=False)
+
+
+def authenticate(
+    session: Session,
+    server_secret: str,
+    authorization: str | None,
+    failures: FailedAuthentications | None = None,
+    address: str = "unknown",
+) -> Principal:
+    """The caller behind `authorization`.
+
+    A presented key that fails counts against the client's address, and a real key's prefix
+    against that key (someone guessing its secret); an address or key failing too often is
+    refused before the lookup. No header at all is not an attempt: the rate limit bounds those.
+    """
+    parts = bearer_key(authorization)
+    subjects = [f"address:{address}"] + ([f"prefix:{parts[0]}"] if parts else [])
+    if failures is not None and authorization is not None:
+        failures.check(subjects)
     if parts is None:
+        if failures is not None and authorization is not None:
+            failures.record(subjects)
         raise Unauthorized("Send 'Authorization: Bearer <key>' with a valid API key.")
     prefix, secret = parts
     row = session.scalar(select(ApiKey).where(ApiKey.prefix == prefix, ApiKey.revoked_at.is_(None)))
     if row is None or not key_matches(server_secret, row.salt, row.digest, secret):
+        if failures is not None:
+            # A made-up prefix counts against the address alone: counting it would only fill
+            # memory, one entry per invented prefix.
+            failures.record(subjects if row is not None else subjects[:1])
         raise Unauthorized("The API key is not valid.")
     return Principal(row.id, Role(row.role), row.footprint_id, row.round_id)
 

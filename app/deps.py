@@ -8,7 +8,7 @@ from typing import Annotated, TypeVar
 from fastapi import Depends, Header, Query, Request
 from sqlalchemy.orm import Session
 
-from app.auth import Principal, authenticate
+from app.auth import AUTHENTICATED_PREFIX, Principal, authenticate, bearer_key
 from app.schemas.common import Page
 from app.services.idempotency import Idempotency
 from app.settings import Settings
@@ -51,11 +51,19 @@ SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def get_principal(
+    request: Request,
     session: SessionDep,
     settings: SettingsDep,
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Principal:
-    return authenticate(session, settings.secret_key.get_secret_value(), authorization)
+    address = request.client.host if request.client else "unknown"
+    failures = request.app.state.failed_authentications
+    secret = settings.secret_key.get_secret_value()
+    principal = authenticate(session, secret, authorization, failures, address)
+    key = bearer_key(authorization)
+    if key is not None:  # always, once authenticated
+        setattr(request.state, AUTHENTICATED_PREFIX, key[0])
+    return principal
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]

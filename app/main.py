@@ -11,6 +11,7 @@ from fastapi.routing import APIRoute
 from app import problems, routers
 from app.body_limit import BodyLimit
 from app.db import make_engine, make_sessionmaker
+from app.limits import install_limits
 from app.request_ids import RequestIds
 from app.security_headers import SecurityHeaders
 from app.settings import Settings, get_settings
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Outermost last: every answer, the last-resort 500 and the 413 included, gets the id and
     # the security headers.
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    install_limits(app, settings)
     app.add_middleware(RequestIds)
     app.add_middleware(SecurityHeaders)
     return app

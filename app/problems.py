@@ -140,13 +140,51 @@ class DatabaseUnavailable(ProblemError):
     title = "The database is unavailable or busy"
 
 
+class TooManyRequests(ProblemError):
+    status = 429
+    slug = "too-many-requests"
+    title = "Too many requests"
+
+
+class ServerBusy(ProblemError):
+    status = 503
+    slug = "server-busy"
+    title = "The server is busy"
+
+
 # Statuses documented on every operation, so clients (and the fuzzing) know what to expect.
-COMMON_ERROR_STATUSES = (400, 401, 403, 404, 413, 422)
+COMMON_ERROR_STATUSES = (400, 401, 403, 404, 413, 422, 429, 503)
+
+_RETRY_AFTER = {
+    "description": "Seconds to wait before trying again.",
+    "schema": {"type": "integer"},
+}
+# Headers an answer of that status carries (README "Limits").
+_STATUS_HEADERS: dict[int, dict[str, Any]] = {
+    429: {
+        "Retry-After": _RETRY_AFTER,
+        "RateLimit-Policy": {
+            "description": 'The quota, e.g. `"key";q=300;w=60` (draft-ietf-httpapi-ratelimit-'
+            "headers); every answer carries it.",
+            "schema": {"type": "string"},
+        },
+        "RateLimit": {
+            "description": 'What is left of it, e.g. `"key";r=0;t=12`.',
+            "schema": {"type": "string"},
+        },
+    },
+    503: {"Retry-After": _RETRY_AFTER},
+}
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {
-        status: {"model": Problem, "content": {MEDIA_TYPE: {}}, "description": _describe(status)}
+        status: {
+            "model": Problem,
+            "content": {MEDIA_TYPE: {}},
+            "description": _describe(status),
+            **({"headers": _STATUS_HEADERS[status]} if status in _STATUS_HEADERS else {}),
+        }
         for status in sorted({*COMMON_ERROR_STATUSES, *statuses})
     }
 
@@ -191,6 +229,13 @@ def _response(
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
+def problem_response(exc: ProblemError) -> JSONResponse:
+    """The answer to `exc`; middleware, which runs outside the handlers, sends it itself."""
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
+    headers.update(exc.headers)
+    return _response(exc.status, exc.slug, exc.title, exc.detail, exc.errors, headers, **exc.extra)
+
+
 def field_path(loc: Sequence[str | int]) -> str:
     path = ""
     for part in loc:
@@ -228,11 +273,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(ProblemError)
     def _problem_error(_: Request, exc: ProblemError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
-        headers.update(exc.headers)
-        return _response(
-            exc.status, exc.slug, exc.title, exc.detail, exc.errors, headers, **exc.extra
-        )
+        return problem_response(exc)
 
     @app.exception_handler(RequestValidationError)
     def _invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:

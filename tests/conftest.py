@@ -42,7 +42,15 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, secret_key=SECRET, max_body_bytes=1024 * 1024)
+    # The shared app serves the whole suite from one address: the limits are tested on apps
+    # of their own (tests/app/test_limits.py).
+    return Settings(
+        database_url=database_url,
+        secret_key=SECRET,
+        max_body_bytes=1024 * 1024,
+        rate_limit_requests=1_000_000,
+        auth_failures_max=1_000_000,
+    )
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.auth import Principal
@@ -68,9 +68,14 @@ class Bids:
         stmt = select(BidVersion).where(BidVersion.bid_id.in_([bid.id for bid in bids]))
         return {v.bid_id: v for v in self.session.scalars(stmt) if (v.bid_id, v.number) in wanted}
 
-    def versions(self, bid: Bid) -> list[BidVersion]:
+    def versions(self, bid: Bid, limit: int, offset: int) -> tuple[list[BidVersion], int]:
+        """A page of the bid's versions, oldest first, and how many there are."""
         stmt = select(BidVersion).where(BidVersion.bid_id == bid.id).order_by(BidVersion.number)
-        return list(self.session.scalars(stmt))
+        return fetch_page(self.session, stmt, limit, offset)
+
+    def count_hypotheses(self, version_id: uuid.UUID) -> int:
+        stmt = select(func.count()).where(Hypothesis.bid_version_id == version_id)
+        return int(self.session.scalar(stmt) or 0)
 
     def hypotheses(self, version_ids: list[uuid.UUID]) -> list[Hypothesis]:
         stmt = (

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
+from app.compute_pool import ComputeSlotDep
 from app.deps import PrincipalDep, SessionDep, reads_only
 from app.problems import problem_responses
 from app.schemas.appraisals import (
@@ -21,11 +22,12 @@ from app.services.appraisals import AppraisalService, MonteCarloRequest, preview
 from app.strict_route import StrictRoute
 from bpv.appraisal import DEFAULT_SAMPLES, MAX_SAMPLES
 
-router = APIRouter(route_class=StrictRoute, tags=["appraisals"], responses=problem_responses())
+# 503: every computation slot is busy (README "Limits").
+router = APIRouter(route_class=StrictRoute, tags=["appraisals"], responses=problem_responses(503))
 
 
 @router.post("/appraisals", dependencies=[Depends(reads_only)])
-def appraise(data: AppraisalRequest, principal: PrincipalDep) -> AppraisalOut:
+def appraise(data: AppraisalRequest, principal: PrincipalDep, _: ComputeSlotDep) -> AppraisalOut:
     """Preview an appraisal.
 
     Appraises cost and benefit lines under the settings in the request (SPEC 4.6) and
@@ -40,6 +42,7 @@ def get_bid_appraisal(
     bid_id: uuid.UUID,
     session: SessionDep,
     principal: PrincipalDep,
+    _: ComputeSlotDep,
     monte_carlo: Annotated[
         bool | None,
         Query(description="Run Monte Carlo (true) or not (false); default: as the round says."),

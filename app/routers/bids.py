@@ -7,10 +7,18 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
-from app.deps import IdempotencyDep, IfMatch, IfMatchRequired, PageDep, PrincipalDep, SessionDep
+from app.deps import IdempotencyDep, IfMatch, IfMatchRequired, PrincipalDep, SessionDep
 from app.problems import problem_responses
-from app.schemas.bids import BidCreate, BidRead, BidUpdate, BidVersionRead
+from app.schemas.bids import (
+    MAX_BIDS_PAGE,
+    MAX_VERSIONS_PAGE,
+    BidCreate,
+    BidRead,
+    BidUpdate,
+    BidVersionRead,
+)
 from app.schemas.common import Page
 from app.services.bids import BidService
 from app.services.preconditions import etag
@@ -56,24 +64,30 @@ def create_bid(
     return created
 
 
-@router.get("")
+@router.get("", response_model=Page[BidRead])
 def list_bids(
     session: SessionDep,
     principal: PrincipalDep,
-    page: PageDep,
     round_id: Annotated[uuid.UUID | None, Query()] = None,
     status: Annotated[BidStatus | None, Query()] = None,
     footprint_id: Annotated[uuid.UUID | None, Query()] = None,
-) -> Page[BidRead]:
+    limit: Annotated[
+        int, Query(ge=1, le=MAX_BIDS_PAGE, description="Bids per page (each with its content).")
+    ] = MAX_BIDS_PAGE,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000, description="Bids to skip.")] = 0,
+) -> Response:
     """List bids.
 
-    The bids the caller may see, oldest first, filtered by round, status or footprint.
+    The bids the caller may see, oldest first, filtered by round, status or footprint; few
+    to a page, as each carries its content.
     """
     service = BidService(session, principal)
     bids, total = service.bids.page(
-        page.limit, page.offset, round_id=round_id, status=status, footprint_id=footprint_id
+        limit, offset, round_id=round_id, status=status, footprint_id=footprint_id
     )
-    return Page(items=service.read_many(bids), total=total, limit=page.limit, offset=page.offset)
+    return _serialised(
+        Page[BidRead](items=service.read_many(bids), total=total, limit=limit, offset=offset)
+    )
 
 
 @router.get("/{bid_id}")
@@ -164,13 +178,29 @@ def revise_bid(
     )
 
 
-@router.get("/{bid_id}/versions")
+@router.get("/{bid_id}/versions", response_model=Page[BidVersionRead])
 def list_bid_versions(
-    bid_id: uuid.UUID, session: SessionDep, principal: PrincipalDep, page: PageDep
-) -> Page[BidVersionRead]:
+    bid_id: uuid.UUID,
+    session: SessionDep,
+    principal: PrincipalDep,
+    limit: Annotated[
+        int,
+        Query(ge=1, le=MAX_VERSIONS_PAGE, description="Versions per page (each is a whole bid)."),
+    ] = MAX_VERSIONS_PAGE,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000, description="Versions to skip.")] = 0,
+) -> Response:
     """List a bid's versions.
 
-    Every version of the bid as it was, oldest first, with its logic model and hypotheses.
+    Every version of the bid as it was, oldest first, with its logic model and hypotheses;
+    few to a page, as each is a whole bid.
     """
     service = BidService(session, principal)
-    return page.of(service.versions(service.get(bid_id)))
+    versions, total = service.versions(service.get(bid_id), limit, offset)
+    return _serialised(
+        Page[BidVersionRead](items=versions, total=total, limit=limit, offset=offset)
+    )
+
+
+def _serialised(page: BaseModel) -> Response:
+    """A large page serialised once, by pydantic: FastAPI's own pass would copy it twice more."""
+    return Response(page.model_dump_json(), media_type="application/json")

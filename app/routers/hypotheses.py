@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 
 from app.deps import IdempotencyDep, PageDep, PrincipalDep, SessionDep
 from app.problems import problem_responses
+from app.schemas.bids import MAX_HYPOTHESES
 from app.schemas.common import Page
 from app.schemas.hypotheses import HypothesisCreate, HypothesisRead
 from app.services.bids import BidService
@@ -27,6 +28,8 @@ router = APIRouter(
     status_code=status.HTTP_201_CREATED,
     response_model=HypothesisRead,
     responses=problem_responses(409),
+    description=f"Add a success hypothesis to the draft; a version holds at most "
+    f"{MAX_HYPOTHESES} (409 naming `hypotheses` when full).",
 )
 def create_hypothesis(
     bid_id: uuid.UUID,

@@ -7,6 +7,7 @@ import uuid
 from fastapi import APIRouter, Response
 
 from app import translate
+from app.compute_pool import ComputeSlotDep
 from app.deps import IfMatchRequired, PrincipalDep, SessionDep
 from app.problems import problem_responses
 from app.schemas.logic_models import FindingsOut, LogicModelIn
@@ -56,9 +57,9 @@ def put_logic_model(
     return model
 
 
-@router.get("/findings")
+@router.get("/findings", responses=problem_responses(503))
 def get_logic_model_findings(
-    bid_id: uuid.UUID, session: SessionDep, principal: PrincipalDep
+    bid_id: uuid.UUID, session: SessionDep, principal: PrincipalDep, _: ComputeSlotDep
 ) -> FindingsOut:
     """Validate a bid's logic model.
 

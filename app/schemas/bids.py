@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from enum import StrEnum
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from app.schemas.appraisals.optimism_bias import OptimismBiasIn
 from app.schemas.common import Name, ReadSchema, Schema, Text, YearAmount
@@ -16,6 +16,15 @@ from app.schemas.logic_models import LogicModelIn
 from bpv.appraisal import CostKind as CostKind  # where the demo data looks for it
 from bpv.lifecycle import BidStatus
 from bpv.logic_model import EvidenceGrade
+
+# What one bid version may hold, so its appraisal and its history stay bounded (README "Limits").
+MAX_COST_LINES = 100
+MAX_COST_FLOWS = 10_000  # over all its cost lines: 100 lines of 100 years, or 20 of 500
+MAX_HYPOTHESES = 100
+MAX_CONTENT_BYTES = 1024 * 1024  # its cost lines, risks, funding and partners, as stored JSON
+# Items in one page: each bid carries its content, each version its logic model and hypotheses.
+MAX_BIDS_PAGE = 20
+MAX_VERSIONS_PAGE = 2
 
 
 class CostLine(Schema):
@@ -58,8 +67,21 @@ class BidContent(Schema):
     partner_ids: list[uuid.UUID] | None = Field(default=None, max_length=100)
     intervention: Text | None = None
     requested_funding: list[YearAmount] | None = Field(default=None, max_length=100)
-    cost_lines: list[CostLine] | None = Field(default=None, max_length=200)
+    cost_lines: list[CostLine] | None = Field(
+        default=None,
+        max_length=MAX_COST_LINES,
+        description=f"At most {MAX_COST_FLOWS:,} flows over all the lines; with the risks, "
+        f"requested funding and partners, at most {MAX_CONTENT_BYTES:,} bytes of JSON.",
+    )
     risks: list[Risk] | None = Field(default=None, max_length=200)
+
+    @field_validator("cost_lines")
+    @classmethod
+    def _bounded_flows(cls, lines: list[CostLine] | None) -> list[CostLine] | None:
+        flows = sum(len(line.flows) for line in lines or [])
+        if flows > MAX_COST_FLOWS:
+            raise ValueError(f"at most {MAX_COST_FLOWS:,} flows over all cost lines, got {flows:,}")
+        return lines
 
 
 class BidCreate(BidContent):

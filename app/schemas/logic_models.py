@@ -38,9 +38,14 @@ class EdgeIn(Schema):
     confidence: Fraction | None = None
 
 
+# The size benchmarks/bench_logic_model.py checks its findings within a second on.
+MAX_NODES = 2_000
+MAX_EDGES = 5_000
+
+
 class LogicModelIn(Schema):
-    nodes: list[NodeIn] = Field(default_factory=list, max_length=10_000)
-    edges: list[EdgeIn] = Field(default_factory=list, max_length=50_000)
+    nodes: list[NodeIn] = Field(default_factory=list, max_length=MAX_NODES)
+    edges: list[EdgeIn] = Field(default_factory=list, max_length=MAX_EDGES)
 
 
 class EdgeRefOut(Schema):

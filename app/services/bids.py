@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -10,11 +11,19 @@ from sqlalchemy.orm import Session
 
 from app import translate
 from app.auth import Principal
-from app.problems import Conflict, NotFound
+from app.problems import Conflict, FieldError, NotFound
 from app.repositories.bids import Bids
 from app.repositories.places import Footprints, Organisations
 from app.repositories.rounds import Rounds
-from app.schemas.bids import BidCreate, BidRead, BidUpdate, BidVersionRead, CostLine
+from app.schemas.bids import (
+    MAX_CONTENT_BYTES,
+    MAX_HYPOTHESES,
+    BidCreate,
+    BidRead,
+    BidUpdate,
+    BidVersionRead,
+    CostLine,
+)
 from app.schemas.hypotheses import HypothesisCreate, HypothesisRead
 from app.schemas.keys import Role
 from app.schemas.logic_models import LogicModelIn
@@ -55,19 +64,20 @@ class BidService:
         versions = self.bids.current_versions(bids)
         return [bid_read(bid, versions[bid.id]) for bid in bids]
 
-    def versions(self, bid: Bid) -> list[BidVersionRead]:
-        versions = self.bids.versions(bid)
+    def versions(self, bid: Bid, limit: int, offset: int) -> tuple[list[BidVersionRead], int]:
+        """A page of the bid's history; only the page's versions and hypotheses are read."""
+        versions, total = self.bids.versions(bid, limit, offset)
         hypotheses = self.bids.hypotheses([v.id for v in versions])
         return [
             BidVersionRead(
-                **bid_read(bid, v).model_dump(),
+                **_read_fields(bid, v),
                 logic_model=LogicModelIn.model_validate(v.logic_model),
                 hypotheses=[
                     hypothesis_read(bid, v, h) for h in hypotheses if h.bid_version_id == v.id
                 ],
             )
             for v in versions
-        ]
+        ], total
 
     def current(self, bid: Bid) -> BidVersion:
         return self.bids.version(bid, bid.current_version)
@@ -107,7 +117,7 @@ class BidService:
             programme_area=data.programme_area,
             lead_organisation_id=data.lead_organisation_id,
             intervention=data.intervention,
-            content=_content(data.model_dump(mode="json", include=set(CONTENT_FIELDS))),
+            content=_bounded(_content(data.model_dump(mode="json", include=set(CONTENT_FIELDS)))),
             logic_model=(data.logic_model or LogicModelIn()).model_dump(mode="json"),
         )
         return self.bids.add(bid, version)
@@ -134,7 +144,7 @@ class BidService:
         for field in CONTENT_FIELDS:
             if field in changes:
                 content[field] = changes[field] or []
-        version.content = content
+        version.content = _bounded(content)
         return self._touch(bid)
 
     def put_logic_model(self, bid: Bid, model: LogicModelIn, if_match: str | None) -> Bid:
@@ -147,11 +157,23 @@ class BidService:
         hypothesis = translate.hypothesis(data)
         check_hypothesis(translate.logic_model(version.logic_model), hypothesis)
         translate.hypothesis_uncertainty(data).inputs(hypothesis)  # raises naming the field
-        existing = self.bids.hypotheses([version.id])
+        existing = self.bids.count_hypotheses(version.id)
+        if existing >= MAX_HYPOTHESES:
+            raise Conflict(
+                f"A bid version holds at most {MAX_HYPOTHESES} hypotheses; this one is full.",
+                errors=[
+                    FieldError(
+                        field="hypotheses",
+                        location="body",
+                        message=f"at most {MAX_HYPOTHESES} hypotheses per bid version",
+                        type="too_long",
+                    )
+                ],
+            )
         row = self.bids.add_hypothesis(
             Hypothesis(
                 bid_version_id=version.id,
-                ordinal=len(existing) + 1,
+                ordinal=existing + 1,
                 indicator_name=data.indicator.name,
                 body=data.model_dump(mode="json"),
             )
@@ -303,13 +325,30 @@ def _cost_findings(cost_lines: list[dict[str, Any]]) -> list[Finding]:
     return [Finding("no_cost_lines", Severity.ERROR, message)]
 
 
+def _bounded(content: dict[str, Any]) -> dict[str, Any]:
+    """The content, unless its JSON is over the cap: then 422 naming its largest field."""
+    sizes = {field: len(json.dumps(value)) for field, value in content.items()}
+    if sum(sizes.values()) > MAX_CONTENT_BYTES:
+        largest = max(sizes, key=lambda field: sizes[field])
+        raise InvalidInput(
+            f"a bid's cost lines, risks, funding and partners may take at most "
+            f"{MAX_CONTENT_BYTES:,} bytes of JSON; {largest} takes {sizes[largest]:,}",
+            largest,
+        )
+    return content
+
+
 def _content(values: dict[str, Any]) -> dict[str, Any]:
     return {field: values.get(field) or [] for field in CONTENT_FIELDS}
 
 
 def bid_read(bid: Bid, version: BidVersion) -> BidRead:
+    return BidRead(**_read_fields(bid, version))
+
+
+def _read_fields(bid: Bid, version: BidVersion) -> dict[str, Any]:
     is_current = version.number == bid.current_version
-    return BidRead(
+    return dict(
         id=bid.id,
         round_id=bid.round_id,
         footprint_id=bid.footprint_id,
