@@ -34,7 +34,7 @@ class Principal:
     def require(self, *roles: Role) -> None:
         """403 unless the caller has one of `roles` (admins always may)."""
         if not self.is_admin and self.role not in roles:
-            raise Forbidden(f"A {self.role} key may not do this.")
+            raise Forbidden(f"{self.role.key_phrase.capitalize()} may not do this.")
 
     def require_admin(self) -> None:
         self.require()
@@ -135,14 +135,14 @@ def check_scope(role: Role, footprint_id: uuid.UUID | None, round_id: uuid.UUID 
     """A programme office or integration needs a footprint; a panel member needs a round."""
     if role in FOOTPRINT_ROLES:
         if footprint_id is None:
-            raise InvalidInput(f"a {role} key is scoped to a footprint", "footprint_id")
+            raise InvalidInput(f"{role.key_phrase} is scoped to a footprint", "footprint_id")
         if round_id is not None:
-            raise InvalidInput(f"a {role} key has no round", "round_id")
+            raise InvalidInput(f"{role.key_phrase} has no round", "round_id")
     elif role in ROUND_ROLES:
         if round_id is None:
-            raise InvalidInput(f"a {role} key is scoped to a round", "round_id")
+            raise InvalidInput(f"{role.key_phrase} is scoped to a round", "round_id")
         if footprint_id is not None:
-            raise InvalidInput(f"a {role} key has no footprint", "footprint_id")
+            raise InvalidInput(f"{role.key_phrase} has no footprint", "footprint_id")
     elif footprint_id is not None or round_id is not None:
         field = "footprint_id" if footprint_id is not None else "round_id"
         raise InvalidInput("an admin key has no scope", field)

@@ -18,6 +18,12 @@ class Role(StrEnum):
     CHAIR = "chair"
     INTEGRATION = "integration"
 
+    @property
+    def key_phrase(self) -> str:
+        """How prose names a key of this role: "an assessor key", "a programme office key"."""
+        words = self.value.replace("_", " ")
+        return f"{'an' if words[0] in 'aeiou' else 'a'} {words} key"
+
 
 FOOTPRINT_ROLES = {Role.PROGRAMME_OFFICE, Role.INTEGRATION}
 ROUND_ROLES = {Role.ASSESSOR, Role.CHAIR}

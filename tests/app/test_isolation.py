@@ -145,3 +145,13 @@ def test_a_revoked_or_tampered_key_gets_401(world: World) -> None:
     tampered = Caller(world.office.client, world.office.key[:-2] + "xx")
 
     assert tampered.get("/v1/bids").status_code == 401
+
+
+def test_a_refusal_names_the_role_in_plain_words(world: World) -> None:
+    footprint = {"code": "QOX", "name": "Buckinghamshire, Oxfordshire", "population": 1_800_000}
+
+    by_assessor = world.assessor.post("/v1/footprints", json=footprint).json()["detail"]
+    by_office = world.office.post("/v1/footprints", json=footprint).json()["detail"]
+
+    assert by_assessor == "An assessor key may not do this."
+    assert by_office == "A programme office key may not do this."
