@@ -24,9 +24,11 @@ from bpv.scoring import ComputedMeasure, CriterionSource
 
 ProgrammeAreas = list[Name]
 ScalePoint = Annotated[float, Strict(), Field(ge=-1e6, le=1e6)]
+# The years a `FinancialYear` takes (1900-3000), written as a JSON object's key.
+YEAR_KEY = r"^(19[0-9]{2}|2[0-9]{3}|3000)$"
 YearKey = Annotated[
     str,
-    StringConstraints(pattern=r"^(19[0-9]{2}|2[0-4][0-9]{2}|2500)$"),
+    StringConstraints(pattern=YEAR_KEY),
     Field(description='A financial year named by its starting year, e.g. "2017".'),
 ]
 
@@ -83,7 +85,11 @@ CRITERIA_DESCRIPTION = (
 class Envelope(Schema):
     total: Money | None = Field(default=None, description="Pounds over the whole round.")
     by_year: dict[YearKey, Money] = Field(
-        default_factory=dict, max_length=100, description="Pounds per financial year."
+        default_factory=dict,
+        max_length=100,
+        description="Pounds per financial year.",
+        # Only year keys: `patternProperties` alone would let any other key through.
+        json_schema_extra={"additionalProperties": False},
     )
 
 

@@ -233,6 +233,7 @@ def test_a_client_cannot_set_the_framework_version(admin: Caller) -> None:
         ({"settings": {"value_per_qualy": 1}}, "settings.value_per_qualy"),
         ({"envelope": {"total": -5}}, "envelope.total"),
         ({"envelope": {"by_year": {"1800": 5}}}, "envelope.by_year.1800.[key]"),
+        ({"envelope": {"by_year": {"2017/18": 5}}}, "envelope.by_year.2017/18.[key]"),
         ({"timeline": {"opens": "2018-01-01", "closes": "2017-01-01"}}, "timeline"),
     ],
 )
@@ -296,3 +297,12 @@ def test_the_default_quality_weights_are_the_domains() -> None:
     terms = {term.name: term.value for term in perfect.quality().terms}
 
     assert terms == QualityWeightsIn().by_term()
+
+
+def test_an_envelope_names_any_year_an_appraisal_takes(admin: Caller) -> None:
+    round_ = admin.created("/v1/rounds", {"name": "2017/18", "programme_areas": AREAS})
+
+    response = patch(admin, round_, {"envelope": {"by_year": {"2017": 5, "2999": 1}}})
+
+    assert response.status_code == 200, response.text
+    assert response.json()["envelope"]["by_year"] == {"2017": 5, "2999": 1}
