@@ -14,6 +14,7 @@ from pydantic import (
     Strict,
     StringConstraints,
 )
+from pydantic.config import JsonDict
 from pydantic_core import PydanticCustomError
 
 
@@ -109,6 +110,10 @@ class YearAmount(Schema):
     year: FinancialYear
     amount: Money
 
+
+# For a mapping whose keys have a pattern: pydantic states it as `patternProperties`, which on
+# its own lets any other key (and any value under it) through.
+ONLY_MATCHING_KEYS: JsonDict = {"additionalProperties": False}
 
 CROSS_FIELD_RULE = "cross_field_rule"
 

@@ -10,6 +10,7 @@ from pydantic import Field, Strict, StringConstraints, model_validator
 
 from app.schemas.appraisals import RoundSettings
 from app.schemas.common import (
+    ONLY_MATCHING_KEYS,
     Fraction,
     IsoDate,
     Key,
@@ -88,8 +89,7 @@ class Envelope(Schema):
         default_factory=dict,
         max_length=100,
         description="Pounds per financial year.",
-        # Only year keys: `patternProperties` alone would let any other key through.
-        json_schema_extra={"additionalProperties": False},
+        json_schema_extra=ONLY_MATCHING_KEYS,
     )
 
 

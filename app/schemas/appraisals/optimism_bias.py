@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import Discriminator, Field, Strict, Tag
 
-from app.schemas.common import Fraction, Key, Name, Schema
+from app.schemas.common import ONLY_MATCHING_KEYS, Fraction, Key, Name, Schema
 
 Uplift = Annotated[
     float,
@@ -63,5 +63,9 @@ OptimismBiasIn = Annotated[
 
 OptimismBiasTable = Annotated[
     dict[Key, Uplift],
-    Field(max_length=50, description="Confidence grade → a fraction."),
+    Field(
+        max_length=50,
+        description="Confidence grade → a fraction.",
+        json_schema_extra=ONLY_MATCHING_KEYS,
+    ),
 ]
