@@ -58,8 +58,8 @@ MAX_TRAJECTORY = 600  # HypothesisCreate.trajectory's max_length
 SPREAD = {"kind": "triangular", "low": 0.8, "mode": 1.0, "high": 1.3}
 # What each kind may cost at most: CPU seconds, and peak memory the request allocates (MiB).
 TARGETS = {
-    "preview": (4.0, 450.0),
-    "bid_appraisal": (4.0, 400.0),
+    "preview": (1.0, 150.0),
+    "bid_appraisal": (2.5, 150.0),
     "findings": (1.5, 150.0),
     "versions": (3.0, 300.0),
     "bids": (3.0, 300.0),
