@@ -191,13 +191,12 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 def internal_error(correlation_id: str) -> JSONResponse:
     """The answer to an error nobody foresaw: no trace, only the id that finds it in the log."""
-    return _response(
-        InternalError.status,
-        InternalError.slug,
-        InternalError.title,
-        f"Something went wrong on our side. Quote correlation id {correlation_id} when you "
-        "report it.",
-        correlation_id=correlation_id,
+    return problem_response(
+        InternalError(
+            f"Something went wrong on our side. Quote correlation id {correlation_id} when you "
+            "report it.",
+            correlation_id=correlation_id,
+        )
     )
 
 
@@ -280,11 +279,11 @@ def install(app: FastAPI) -> None:
         errors = _validation_errors(exc)
         if any(_is_missing_if_match(error) for error in errors):
             # RFC 6585: a write that must be conditional says so with 428, not a generic 422.
-            return _response(
-                428,
-                PreconditionRequired.slug,
-                PreconditionRequired.title,
-                "Send If-Match with the ETag from your last GET (or * to override deliberately).",
+            return problem_response(
+                PreconditionRequired(
+                    "Send If-Match with the ETag from your last GET (or * to override "
+                    "deliberately)."
+                )
             )
         fields = ", ".join(sorted({e.field for e in errors}))
         return _response(
@@ -338,12 +337,11 @@ def install(app: FastAPI) -> None:
             correlation_id(request),
             cause,
         )
-        return _response(
-            DatabaseUnavailable.status,
-            DatabaseUnavailable.slug,
-            DatabaseUnavailable.title,
-            f"The database did not answer in time or refused; retry after {retry_after} s.",
-            headers={"Retry-After": str(retry_after)},
+        return problem_response(
+            DatabaseUnavailable(
+                f"The database did not answer in time or refused; retry after {retry_after} s.",
+                headers={"Retry-After": str(retry_after)},
+            )
         )
 
     @app.exception_handler(StarletteHTTPException)

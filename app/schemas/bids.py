@@ -13,7 +13,7 @@ from app.schemas.common import Name, ReadSchema, Schema, Text, YearAmount
 from app.schemas.distributions import Uncertainty
 from app.schemas.hypotheses import HypothesisRead
 from app.schemas.logic_models import LogicModelIn
-from bpv.appraisal import CostKind as CostKind  # where the demo data looks for it
+from bpv.appraisal import CostKind
 from bpv.lifecycle import BidStatus
 from bpv.logic_model import EvidenceGrade
 

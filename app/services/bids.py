@@ -32,6 +32,7 @@ from app.services.rounds import round_settings
 from app.tables import Bid, BidVersion, Hypothesis, Round, utcnow
 from bpv import lifecycle
 from bpv.appraisal import check_cost_line
+from bpv.cost_checks import cost_findings
 from bpv.errors import InvalidInput
 from bpv.hypothesis_checks import bid_findings, check_hypothesis
 from bpv.lifecycle import BidStatus, RoundStatus
@@ -190,7 +191,11 @@ class BidService:
         version = self.current(bid)
         findings, _ = self.findings(bid)
         model_errors = [f for f in findings if f.severity is Severity.ERROR]
-        cost_errors = _cost_findings(version.content.get("cost_lines") or [])
+        cost_lines = [
+            translate.bid_cost_line(CostLine.model_validate(line))
+            for line in version.content.get("cost_lines") or []
+        ]
+        cost_errors = list(cost_findings(cost_lines))
         if model_errors or cost_errors:
             reasons = []
             if model_errors:
@@ -309,20 +314,6 @@ def _check_programme_area(round_: Round, area: str) -> None:
 def _check_cost_lines(lines: list[CostLine] | None) -> None:
     for index, line in enumerate(lines or []):
         check_cost_line(translate.bid_cost_line(line), f"cost_lines[{index}]")
-
-
-def _cost_findings(cost_lines: list[dict[str, Any]]) -> list[Finding]:
-    """A `no_cost_lines` error for a bid with nothing to appraise its benefits against.
-
-    Without costs its appraisal would show PV costs of 0 and payback in year 0.
-    """
-    if not cost_lines:
-        message = "The bid has no cost lines: add its costs (cost_lines) before submitting"
-    elif not any(flow["amount"] for line in cost_lines for flow in line["flows"]):
-        message = "Every amount of the bid's cost lines is 0: give its costs before submitting"
-    else:
-        return []
-    return [Finding("no_cost_lines", Severity.ERROR, message)]
 
 
 def _bounded(content: dict[str, Any]) -> dict[str, Any]:
