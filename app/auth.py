@@ -22,10 +22,20 @@ from bpv.errors import InvalidInput
 
 @dataclass(frozen=True)
 class Principal:
+    """The key a request came with, and the account behind it (who did what is the account)."""
+
     key_id: uuid.UUID
     role: Role
     footprint_id: uuid.UUID | None = None
     round_id: uuid.UUID | None = None
+    account_id: uuid.UUID | None = None
+
+    @property
+    def account(self) -> uuid.UUID:
+        """The account that acts; every key has one (only in-process callers may lack it)."""
+        if self.account_id is None:
+            raise RuntimeError("this principal acts for no account")
+        return self.account_id
 
     @property
     def is_admin(self) -> bool:
@@ -128,7 +138,8 @@ def authenticate(
             # memory, one entry per invented prefix.
             failures.record(subjects if row is not None else subjects[:1])
         raise Unauthorized("The API key is not valid.")
-    return Principal(row.id, Role(row.role), row.footprint_id, row.round_id)
+    account = row.account
+    return Principal(row.id, Role(account.role), account.footprint_id, account.round_id, account.id)
 
 
 def check_scope(role: Role, footprint_id: uuid.UUID | None, round_id: uuid.UUID | None) -> None:

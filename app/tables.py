@@ -12,7 +12,9 @@ from sqlalchemy import (
     Column,
     DateTime,
     Dialect,
+    Double,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -21,6 +23,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     Uuid,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
@@ -111,37 +114,89 @@ class Organisation(Versioned, Base):
     )
 
 
+class CriteriaFramework(Created, Base):
+    """One immutable version of a round's criteria framework."""
+
+    __tablename__ = "criteria_frameworks"
+    __table_args__ = (UniqueConstraint("round_id", "version"),)
+
+    round_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    criteria: Mapped[list[Any]]
+
+
+class RoundSettingsVersion(Created, Base):
+    """One immutable version of a round's appraisal settings."""
+
+    __tablename__ = "round_settings"
+    __table_args__ = (UniqueConstraint("round_id", "version"),)
+
+    round_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    settings: Mapped[dict[str, Any]]
+
+
 class Round(Versioned, Base):
     __tablename__ = "rounds"
 
     name: Mapped[str] = mapped_column(String(300))
     status: Mapped[str] = mapped_column(String(20), index=True)
     programme_areas: Mapped[list[Any]]
-    # Envelope, criteria, appraisal settings and timeline are stored as documents: they are
-    # read whole with the round and validated by the domain before they are stored.
+    # Envelope and timeline are documents read whole with the round, checked before they are
+    # stored; the criteria framework and settings are immutable versions (tables above), the
+    # round naming the current ones.
     envelope: Mapped[dict[str, Any] | None]
-    criteria: Mapped[list[Any] | None]
-    # Rises whenever the criteria change, so a score can name the framework it was made under.
-    criteria_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
-    settings: Mapped[dict[str, Any] | None]
     timeline: Mapped[dict[str, Any] | None]
+    criteria_version: Mapped[int] = mapped_column(Integer)
+    settings_version: Mapped[int] = mapped_column(Integer)
+    opened_at: Mapped[dt.datetime | None]
+    # The current versions; a service that moves a version number expires these.
+    framework: Mapped[CriteriaFramework] = relationship(
+        primaryjoin="and_(foreign(CriteriaFramework.round_id) == Round.id, "
+        "foreign(CriteriaFramework.version) == Round.criteria_version)",
+        viewonly=True,
+        uselist=False,
+        lazy="selectin",
+    )
+    appraisal_settings: Mapped[RoundSettingsVersion] = relationship(
+        primaryjoin="and_(foreign(RoundSettingsVersion.round_id) == Round.id, "
+        "foreign(RoundSettingsVersion.version) == Round.settings_version)",
+        viewonly=True,
+        uselist=False,
+        lazy="selectin",
+    )
 
 
-class ApiKey(Created, Base):
-    __tablename__ = "api_keys"
+class Account(Created, Base):
+    """The person or system behind keys: what it did stays its own when its keys change.
 
-    prefix: Mapped[str] = mapped_column(String(16), unique=True)
-    salt: Mapped[str] = mapped_column(String(64))
-    digest: Mapped[str] = mapped_column(String(128))
-    role: Mapped[str] = mapped_column(String(20))
+    Its role and scope (a footprint, or the round it is a panel member of) are its keys'.
+    """
+
+    __tablename__ = "accounts"
+
     name: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(20))
     footprint_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("footprints.id", ondelete="CASCADE"), index=True
     )
     round_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("rounds.id", ondelete="CASCADE"), index=True
     )
+
+
+class ApiKey(Created, Base):
+    __tablename__ = "api_keys"
+
+    account_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    prefix: Mapped[str] = mapped_column(String(16), unique=True)
+    salt: Mapped[str] = mapped_column(String(64))
+    digest: Mapped[str] = mapped_column(String(128))
+    name: Mapped[str] = mapped_column(String(300))
     revoked_at: Mapped[dt.datetime | None]
+    account: Mapped[Account] = relationship(lazy="joined", innerjoin=True)
 
 
 class Bid(Versioned, Base):
@@ -174,6 +229,21 @@ class BidVersion(Versioned, Base):
     logic_model: Mapped[dict[str, Any]]
     submitted_at: Mapped[dt.datetime | None]
     bid: Mapped[Bid] = relationship(back_populates="versions", lazy="raise")
+    partners: Mapped[list[BidPartner]] = relationship(
+        order_by="BidPartner.position", lazy="selectin", cascade="all, delete-orphan"
+    )
+
+
+class BidPartner(Base):
+    """A partner organisation of one bid version (the lead is the version's own column)."""
+
+    __tablename__ = "bid_partners"
+
+    bid_version_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("bid_versions.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
 
 
 class Hypothesis(Created, Base):
@@ -200,3 +270,122 @@ class IdempotencyRecord(Created, Base):
     fingerprint: Mapped[str] = mapped_column(String(64))
     status_code: Mapped[int | None] = mapped_column(Integer)
     response: Mapped[dict[str, Any] | None]
+
+
+class AppraisalSnapshot(Created, Base):
+    """A submitted bid version's appraisal as the panel saw it, with what it was computed under.
+
+    The figures that rank bids are columns; `document` is the whole appraisal as it was shown.
+    """
+
+    __tablename__ = "appraisal_snapshots"
+
+    bid_version_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("bid_versions.id", ondelete="CASCADE"), unique=True
+    )
+    method_version: Mapped[str] = mapped_column(String(40))
+    criteria_version: Mapped[int] = mapped_column(Integer)
+    settings_version: Mapped[int] = mapped_column(Integer)
+    seed: Mapped[int | None] = mapped_column(BigInteger)
+    base_year: Mapped[int | None] = mapped_column(Integer)
+    pv_costs: Mapped[float | None] = mapped_column(Double)
+    pv_benefits: Mapped[float | None] = mapped_column(Double)
+    npsv: Mapped[float | None] = mapped_column(Double)
+    bcr: Mapped[float | None] = mapped_column(Double)
+    cash_releasing_roi: Mapped[float | None] = mapped_column(Double)
+    requested_funding: Mapped[float] = mapped_column(Double)
+    quality_score: Mapped[float] = mapped_column(Double)
+    computed: Mapped[list[Any]]
+    document: Mapped[dict[str, Any]]
+
+
+class Conflict(Created, Base):
+    """A panel member's declared conflict of interest with a footprint or an organisation."""
+
+    __tablename__ = "conflicts"
+
+    round_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("rounds.id"), index=True)
+    account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("accounts.id"), index=True)
+    footprint_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("footprints.id"))
+    organisation_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organisations.id"))
+    reason: Mapped[str] = mapped_column(Text)
+
+
+class Assessment(Created, Base):
+    """One assessor's scores of one bid; a re-score supersedes it (`superseded_at`), kept."""
+
+    __tablename__ = "assessments"
+    __table_args__ = (
+        Index(
+            "uq_assessments_current",
+            "bid_id",
+            "account_id",
+            unique=True,
+            sqlite_where=text("superseded_at IS NULL"),
+            postgresql_where=text("superseded_at IS NULL"),
+        ),
+    )
+
+    round_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("rounds.id"), index=True)
+    bid_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("bids.id"), index=True)
+    bid_version: Mapped[int] = mapped_column(Integer)
+    account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("accounts.id"), index=True)
+    criteria_version: Mapped[int] = mapped_column(Integer)
+    superseded_at: Mapped[dt.datetime | None]
+    scores: Mapped[list[AssessmentScore]] = relationship(
+        order_by="AssessmentScore.position", lazy="selectin", cascade="all, delete-orphan"
+    )
+
+
+class AssessmentScore(Base):
+    __tablename__ = "assessment_scores"
+
+    assessment_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    criterion: Mapped[str] = mapped_column(String(100))
+    score: Mapped[float] = mapped_column(Double)
+    comment: Mapped[str | None] = mapped_column(Text)
+
+
+class Moderation(Created, Base):
+    """The chair's moderated weighted score of a bid, beside the assessors' (never over them)."""
+
+    __tablename__ = "moderations"
+    __table_args__ = (
+        Index(
+            "uq_moderations_current",
+            "bid_id",
+            unique=True,
+            sqlite_where=text("superseded_at IS NULL"),
+            postgresql_where=text("superseded_at IS NULL"),
+        ),
+    )
+
+    round_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("rounds.id"), index=True)
+    bid_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("bids.id"), index=True)
+    account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("accounts.id"))
+    score: Mapped[float] = mapped_column(Double)
+    reason: Mapped[str] = mapped_column(Text)
+    criteria_version: Mapped[int] = mapped_column(Integer)
+    superseded_at: Mapped[dt.datetime | None]
+
+
+class Decision(Created, Base):
+    """The chair's decision on a bid: never changed or deleted (one per bid)."""
+
+    __tablename__ = "decisions"
+
+    round_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("rounds.id"), index=True)
+    bid_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("bids.id"), unique=True)
+    bid_version: Mapped[int] = mapped_column(Integer)
+    snapshot_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("appraisal_snapshots.id"))
+    account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("accounts.id"))
+    outcome: Mapped[str] = mapped_column(String(40))
+    rationale: Mapped[str] = mapped_column(Text)
+    conditions: Mapped[list[Any]]
+    portfolio_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    criteria_version: Mapped[int] = mapped_column(Integer)
+    settings_version: Mapped[int] = mapped_column(Integer)
+    ranking: Mapped[dict[str, Any]]

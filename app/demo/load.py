@@ -25,7 +25,7 @@ from app.schemas.rounds import RoundUpdate
 from app.services.bids import BidService
 from app.services.keys import issue_key
 from app.services.places import add_footprint, add_organisation
-from app.services.rounds import apply_round_update, new_round
+from app.services.rounds import RoundService
 from app.tables import Footprint, Organisation, Round, utcnow
 from bpv.lifecycle import RoundStatus
 
@@ -86,10 +86,10 @@ def _round(session: Session, loader: Principal, demo: DemoRound) -> Round:
     existing = next((r for r in _every(rounds.page) if r.name == demo.body.name), None)
     if existing is not None:
         return existing
-    round_ = rounds.add(new_round(demo.body))
+    service = RoundService(session, rounds)
+    round_ = service.create(demo.body)
     if demo.status is not RoundStatus.DRAFT:
-        apply_round_update(round_, RoundUpdate(status=demo.status))
-    session.flush()
+        service.update(round_, RoundUpdate(status=demo.status))
     return round_
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+import uuid
+
+from fastapi import APIRouter, Response, status
 
 from app.deps import PageDep, PrincipalDep, SessionDep, SettingsDep
 from app.problems import problem_responses
 from app.repositories.keys import ApiKeys
 from app.schemas.common import Page
 from app.schemas.keys import ApiKeyCreate, ApiKeyCreated, ApiKeyRead
-from app.services.keys import issue_key
+from app.services.keys import issue_key, key_read, revoke_key
 from app.strict_route import StrictRoute
 
 router = APIRouter(
@@ -30,7 +32,15 @@ def create_api_key(
     """
     principal.require_admin()
     secret = settings.secret_key.get_secret_value()
-    return issue_key(session, secret, data.role, data.name, data.footprint_id, data.round_id)
+    return issue_key(
+        session,
+        secret,
+        data.role,
+        data.name,
+        data.footprint_id,
+        data.round_id,
+        data.account_id,
+    )
 
 
 @router.get("")
@@ -42,5 +52,18 @@ def list_api_keys(session: SessionDep, principal: PrincipalDep, page: PageDep) -
     """
     principal.require_admin()
     rows, total = ApiKeys(session).page(page.limit, page.offset)
-    items = [ApiKeyRead.model_validate(r) for r in rows]
+    items = [key_read(r) for r in rows]
     return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+@router.delete("/{key_id}", status_code=status.HTTP_204_NO_CONTENT)
+def revoke_api_key(key_id: uuid.UUID, session: SessionDep, principal: PrincipalDep) -> Response:
+    """Revoke an API key.
+
+    The key is refused (401) from the next request on; what its account did is kept, and a
+    new key for the same account (`account_id`) carries on its work. Revoking a revoked key
+    changes nothing. Administrators only.
+    """
+    principal.require_admin()
+    revoke_key(session, key_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

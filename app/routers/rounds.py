@@ -14,7 +14,7 @@ from app.repositories.rounds import Rounds
 from app.schemas.common import Page
 from app.schemas.rounds import RoundCreate, RoundRead, RoundUpdate
 from app.services.preconditions import check_if_match, etag
-from app.services.rounds import apply_round_update, new_round, round_read
+from app.services.rounds import RoundService, round_read
 from app.strict_route import StrictRoute
 from app.tables import Round
 from bpv.lifecycle import RoundStatus
@@ -41,7 +41,7 @@ def create_round(
     principal.require_admin()
     if replayed := idempotency.replay():
         return replayed
-    row = Rounds(session, principal).add(new_round(data))
+    row = RoundService(session, Rounds(session, principal)).create(data)
     response.headers["ETag"] = etag(row.version)
     created = round_read(row)
     idempotency.record(status.HTTP_201_CREATED, created, response)
@@ -65,8 +65,10 @@ def list_rounds(
     return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 
 
-def _get(session: SessionDep, principal: PrincipalDep, round_id: uuid.UUID) -> Round:
-    row = Rounds(session, principal).get(round_id)
+def _get(
+    session: SessionDep, principal: PrincipalDep, round_id: uuid.UUID, *, for_update: bool = False
+) -> Round:
+    row = Rounds(session, principal).get(round_id, for_update=for_update)
     if row is None:
         raise NotFound(f"No round {round_id}.")
     return row
@@ -97,14 +99,16 @@ def update_round(
 ) -> RoundRead:
     """Change a funding round.
 
-    Moves the round through draft, open, closed and decided, or changes its envelope,
-    criteria and settings while it is a draft. `If-Match` is required (412 when stale, 428
-    when absent). Administrators only.
+    Moves the round through draft, open, closed and decided, or changes its configuration.
+    Criteria and settings change only while it is a draft (each change is a new version);
+    opening freezes them and fixes the base year (the settings' own, or the financial year
+    it opens in). Closing moves its submitted bids to assessment; deciding needs a decision
+    on every one of them and moves them to their outcomes; a decided round is read-only
+    (409). `If-Match` is required (412 when stale, 428 when absent). Administrators only.
     """
-    row = _get(session, principal, round_id)
+    row = _get(session, principal, round_id, for_update=True)
     principal.require_admin()
     check_if_match(if_match, row.version, required=True)
-    apply_round_update(row, data)
-    session.flush()
+    RoundService(session, Rounds(session, principal)).update(row, data)
     response.headers["ETag"] = etag(row.version)
     return round_read(row)

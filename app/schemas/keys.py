@@ -34,10 +34,17 @@ class ApiKeyCreate(Schema):
     name: Name
     footprint_id: uuid.UUID | None = None
     round_id: uuid.UUID | None = None
+    account_id: uuid.UUID | None = Field(
+        default=None,
+        description="Issue another key for an existing account (to rotate a key): what the "
+        "account did stays its own. Its role and scope must be the account's. Omitted: the "
+        "key gets a new account of its own, named as the key.",
+    )
 
 
 class ApiKeyRead(ReadSchema):
     id: uuid.UUID
+    account_id: uuid.UUID = Field(description="The person or system the key belongs to.")
     role: Role
     name: str
     footprint_id: uuid.UUID | None

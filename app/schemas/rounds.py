@@ -66,20 +66,21 @@ def _criterion(
 def default_criteria() -> list[CriterionIn]:
     """The framework a round uses until its own criteria are set."""
     return [
-        _criterion("strategic_fit", "Strategic fit and need", 0.2, CriterionSource.ASSESSOR),
-        _criterion("deliverability", "Deliverability", 0.2, CriterionSource.ASSESSOR),
+        _criterion("strategic_fit", "Strategic fit and need", 0.25, CriterionSource.ASSESSOR),
+        _criterion("deliverability", "Deliverability", 0.25, CriterionSource.ASSESSOR),
         _criterion("logic_model_quality", "Logic-model quality", 0.2),
         _criterion("evidence_strength", "Strength of evidence", 0.15),
-        _criterion("confidence", "Confidence in the hypotheses", 0.1),
-        _criterion("bcr_band", "Value for money (BCR band)", 0.15),
+        _criterion("confidence", "Confidence in the hypotheses", 0.15),
     ]
 
 
 CRITERIA_DESCRIPTION = (
-    "The criteria framework; weights sum to 1. Default, every criterion on a 0-5 scale: "
-    "strategic_fit 0.2 and deliverability 0.2 (assessors), logic_model_quality 0.2, "
-    "evidence_strength 0.15, confidence 0.1 and bcr_band 0.15 (computed). Setting criteria "
-    "that differ from the current ones bumps `criteria_version`."
+    "The criteria framework (quality); weights sum to 1. Default, every criterion on a 0-5 "
+    "scale: strategic_fit 0.25 and deliverability 0.25 (assessors), logic_model_quality 0.2, "
+    "evidence_strength 0.15 and confidence 0.15 (computed); return enters the value score "
+    "(settings.value), not the criteria. A computed `bcr_band` criterion scores return within "
+    "quality; then the value score may not add return again. Setting criteria that differ "
+    "from the current ones bumps `criteria_version`; they are frozen once the round opens."
 )
 
 
@@ -144,6 +145,11 @@ class RoundRead(ReadSchema):
         "its criteria change."
     )
     settings: RoundSettings
+    settings_version: int = Field(
+        description="The settings' version: 1 when the round is created, bumped whenever they "
+        "change (opening a round with no base year sets it, a new version)."
+    )
     timeline: Timeline | None
+    opened_at: dt.datetime | None
     created_at: dt.datetime
     updated_at: dt.datetime

@@ -1,13 +1,17 @@
-"""A round's configuration: its versioned criteria framework, envelope, settings and timeline.
-
-They are stored as documents on the round row, checked by the domain before they are stored.
+"""A round's configuration and lifecycle: its criteria framework and appraisal settings are
+immutable versions, frozen once the round opens; each status step checks what it needs.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from app import translate
+from app.problems import Conflict, FieldError
+from app.repositories.rounds import Rounds
 from app.schemas.appraisals import RoundSettings
 from app.schemas.rounds import (
     CriterionIn,
@@ -18,62 +22,124 @@ from app.schemas.rounds import (
     Timeline,
     default_criteria,
 )
-from app.tables import Round
-from bpv.appraisal import InputKind, UncertainInput
-from bpv.lifecycle import RoundStatus, round_moved
-from bpv.scoring import CriteriaFramework
+from app.tables import Round, utcnow
+from bpv.appraisal import InputKind, UncertainInput, financial_year
+from bpv.lifecycle import BidStatus, RoundStatus, round_moved
+from bpv.scoring import CriteriaFramework, ValueSettings
 
 
-def new_round(data: RoundCreate) -> Round:
-    """A draft round; criteria and settings take their defaults, fixed from now on."""
-    criteria = data.criteria or default_criteria()
-    translate.criteria_framework(criteria, 1)
-    settings = data.settings or RoundSettings()
+@dataclass
+class RoundService:
+    session: Session
+    rounds: Rounds
+
+    def create(self, data: RoundCreate) -> Round:
+        """A draft round; criteria and settings take their defaults unless given (version 1)."""
+        criteria = data.criteria or default_criteria()
+        settings = data.settings or RoundSettings()
+        check_configuration(criteria, settings)
+        row = self.rounds.add(
+            Round(
+                status=RoundStatus.DRAFT,
+                name=data.name,
+                programme_areas=data.programme_areas,
+                envelope=_document(data.envelope),
+                timeline=_document(data.timeline),
+                criteria_version=1,
+                settings_version=1,
+            )
+        )
+        self.rounds.add_framework(row, 1, _criteria_document(criteria))
+        self.rounds.add_settings(row, 1, _settings_document(settings))
+        return row
+
+    def update(self, row: Round, data: RoundUpdate) -> Round:
+        """Apply a PATCH; everything is checked before anything changes."""
+        current = RoundStatus(row.status)
+        if current is RoundStatus.DECIDED:
+            raise Conflict("A decided round is read-only.")
+        criteria = _criteria_document(data.criteria) if data.criteria is not None else None
+        settings = _settings_document(data.settings) if data.settings is not None else None
+        criteria_changed = criteria is not None and criteria != row.framework.criteria
+        settings_changed = settings is not None and settings != row.appraisal_settings.settings
+        if (criteria_changed or settings_changed) and current is not RoundStatus.DRAFT:
+            field = "criteria" if criteria_changed else "settings"
+            message = f"frozen when the round opened; the round is {current}"
+            raise Conflict(
+                f"The round's {field} were frozen when it opened; it is {current}.",
+                errors=[FieldError(field=field, location="body", message=message, type="frozen")],
+            )
+        check_configuration(
+            data.criteria if data.criteria is not None else round_criteria(row),
+            data.settings if data.settings is not None else round_settings(row),
+        )
+        target = round_moved(current, data.status) if data.status else current
+        if target is not current:
+            self._check_step(row, target)
+
+        if criteria_changed and criteria is not None:
+            row.criteria_version += 1
+            self.rounds.add_framework(row, row.criteria_version, criteria)
+        if settings_changed and settings is not None:
+            self._new_settings(row, settings)
+        for field in ("envelope", "timeline"):
+            value = getattr(data, field)
+            if value is not None:
+                setattr(row, field, _document(value))
+        if data.name is not None:
+            row.name = data.name
+        if data.programme_areas is not None:
+            row.programme_areas = data.programme_areas
+        if target is not current:
+            self._step(row, target)
+        self.session.flush()
+        self.session.expire(row, ["framework", "appraisal_settings"])
+        return row
+
+    def _check_step(self, row: Round, target: RoundStatus) -> None:
+        if target is RoundStatus.DECIDED:
+            undecided = self.rounds.undecided_bids(row)
+            if undecided:
+                listed = ", ".join(str(bid_id) for bid_id in undecided[:20])
+                raise Conflict(
+                    f"{len(undecided)} bids under assessment have no decision yet: {listed}.",
+                    undecided_bids=[str(bid_id) for bid_id in undecided],
+                )
+
+    def _step(self, row: Round, target: RoundStatus) -> None:
+        row.status = target
+        if target is RoundStatus.OPEN:
+            row.opened_at = utcnow()
+            settings = round_settings(row)
+            if settings.base_year is None:
+                # All bids of a round are appraised on one base year: by default the
+                # financial year in which it opens.
+                opened = settings.model_copy(update={"base_year": financial_year(utcnow())})
+                self._new_settings(row, _settings_document(opened))
+        elif target is RoundStatus.CLOSED:
+            for bid in self.rounds.bids(row, BidStatus.SUBMITTED):
+                bid.status = BidStatus.UNDER_ASSESSMENT
+        elif target is RoundStatus.DECIDED:
+            for bid, outcome in self.rounds.decided_bids(row):
+                bid.status = BidStatus(outcome)
+
+    def _new_settings(self, row: Round, settings: dict[str, Any]) -> None:
+        row.settings_version += 1
+        self.rounds.add_settings(row, row.settings_version, settings)
+
+
+def check_configuration(criteria: list[CriterionIn], settings: RoundSettings) -> None:
+    """Raise InvalidInput naming the field for a framework or settings the domain refuses."""
+    framework = translate.criteria_framework(criteria, 1)
     check_settings(settings)
-    return Round(
-        status=RoundStatus.DRAFT,
-        name=data.name,
-        programme_areas=data.programme_areas,
-        envelope=_document(data.envelope),
-        criteria=_criteria_document(criteria),
-        criteria_version=1,
-        settings=_settings_document(settings),
-        timeline=_document(data.timeline),
-    )
+    check_return_counted_once(framework, translate.value_settings(settings.value))
 
 
-def apply_round_update(row: Round, data: RoundUpdate) -> None:
-    """Apply a PATCH; everything is checked before anything changes."""
-    version = row.criteria_version
-    criteria = None
-    if data.criteria is not None:
-        translate.criteria_framework(data.criteria, version + 1)
-        criteria = _criteria_document(data.criteria)
-        if criteria != row.criteria:
-            version += 1
-    if data.settings is not None:
-        check_settings(data.settings)
-    status = round_moved(RoundStatus(row.status), data.status) if data.status else None
-
-    if criteria is not None:
-        row.criteria = criteria
-        row.criteria_version = version
-    if data.settings is not None:
-        row.settings = _settings_document(data.settings)
-    if data.envelope is not None:
-        row.envelope = _document(data.envelope)
-    if data.timeline is not None:
-        row.timeline = _document(data.timeline)
-    if data.name is not None:
-        row.name = data.name
-    if data.programme_areas is not None:
-        row.programme_areas = data.programme_areas
-    if status is not None:
-        row.status = status
+def check_return_counted_once(framework: CriteriaFramework, value: ValueSettings) -> None:
+    """Placeholder until the domain's rule lands."""
 
 
 def check_settings(settings: RoundSettings) -> None:
-    """Raise InvalidInput naming the field for settings the domain would refuse."""
     translate.discount_schedule(settings.discounting).validate("settings.discounting")
     translate.value_settings(settings.value, "settings.value")
     if settings.value_per_qaly_uncertainty is not None:
@@ -91,9 +157,7 @@ def check_settings(settings: RoundSettings) -> None:
 
 
 def round_criteria(row: Round) -> list[CriterionIn]:
-    if row.criteria is None:
-        return default_criteria()
-    return [CriterionIn.model_validate(c) for c in row.criteria]
+    return [CriterionIn.model_validate(c) for c in row.framework.criteria]
 
 
 def round_framework(row: Round) -> CriteriaFramework:
@@ -101,7 +165,7 @@ def round_framework(row: Round) -> CriteriaFramework:
 
 
 def round_settings(row: Round) -> RoundSettings:
-    return RoundSettings.model_validate(row.settings or {})
+    return RoundSettings.model_validate(row.appraisal_settings.settings)
 
 
 def round_read(row: Round) -> RoundRead:
@@ -114,7 +178,9 @@ def round_read(row: Round) -> RoundRead:
         criteria=round_criteria(row),
         criteria_version=row.criteria_version,
         settings=round_settings(row),
+        settings_version=row.settings_version,
         timeline=None if row.timeline is None else Timeline.model_validate(row.timeline),
+        opened_at=row.opened_at,
         created_at=row.created_at,
         updated_at=row.updated_at,
     )
