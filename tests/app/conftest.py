@@ -166,6 +166,21 @@ class World:
         result: dict[str, Any] = submitted.json()
         return result
 
+    def key(self, role: str, **scope: str) -> Caller:
+        """Another key of `role` (a new account), e.g. a second assessor on the round."""
+        return _key(self.admin, role, **scope)
+
+    def move_round(self, status: str, round_id: str | None = None) -> dict[str, Any]:
+        """PATCH the round (the world's own by default) to `status`."""
+        moved = self.admin.patch(
+            f"/v1/rounds/{round_id or self.round['id']}",
+            json={"status": status},
+            headers={"If-Match": "*"},
+        )
+        assert moved.status_code == 200, moved.text
+        result: dict[str, Any] = moved.json()
+        return result
+
 
 def _key(admin: Caller, role: str, **scope: str) -> Caller:
     body = {"role": role, "name": f"test {role}", **scope}
@@ -182,10 +197,15 @@ def world(admin: Caller) -> World:
         "/v1/footprints", {"code": "QHM", "name": "Cumbria and North East", "population": 3_000_000}
     )
     areas = ["diabetes", "mental health", "cancer"]
+    # The bids of these tests run from 2017, so their rounds are appraised on that base year.
+    settings = {"base_year": 2017}
     round_ = admin.created(
-        "/v1/rounds", {"name": "Transformation 2017/18", "programme_areas": areas}
+        "/v1/rounds",
+        {"name": "Transformation 2017/18", "programme_areas": areas, "settings": settings},
     )
-    other_round = admin.created("/v1/rounds", {"name": "Other round", "programme_areas": areas})
+    other_round = admin.created(
+        "/v1/rounds", {"name": "Other round", "programme_areas": areas, "settings": settings}
+    )
     for r in (round_, other_round):
         opened = admin.patch(
             f"/v1/rounds/{r['id']}", json={"status": "open"}, headers={"If-Match": "*"}
