@@ -128,8 +128,18 @@ def _rotate_keys(
         (Role.CHAIR, "chair", None, round_.id),
         (Role.INTEGRATION, f"integration {footprints[0].code}", footprints[0].id, None),
     ]
+    # Each demo role keeps its account across runs, so what it did stays its own.
+    accounts = ApiKeys(session).accounts_named([KEY_PREFIX + name for _, name, _, _ in scopes])
     issued = [
-        issue_key(session, server_secret, role, KEY_PREFIX + name, footprint_id, round_id)
+        issue_key(
+            session,
+            server_secret,
+            role,
+            KEY_PREFIX + name,
+            footprint_id,
+            round_id,
+            account.id if (account := accounts.get(KEY_PREFIX + name)) else None,
+        )
         for role, name, footprint_id, round_id in scopes
     ]
     return [(key.name, key.key) for key in issued]

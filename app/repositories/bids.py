@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from app.auth import Principal
 from app.repositories.pages import fetch_page
 from app.scopes import visible_bids
-from app.tables import Bid, BidVersion, Hypothesis
+from app.tables import Bid, BidVersion, Decision, Hypothesis
 
 
 class Bids:
@@ -84,6 +84,9 @@ class Bids:
             .order_by(Hypothesis.bid_version_id, Hypothesis.ordinal)
         )
         return list(self.session.scalars(stmt))
+
+    def decision_exists(self, bid: Bid) -> bool:
+        return self.session.scalar(select(Decision.id).where(Decision.bid_id == bid.id)) is not None
 
     def add_hypothesis(self, hypothesis: Hypothesis) -> Hypothesis:
         self.session.add(hypothesis)

@@ -70,4 +70,4 @@ class Rounds:
             .join(Decision, Decision.bid_id == Bid.id)
             .where(Bid.round_id == round_.id, Bid.status == BidStatus.UNDER_ASSESSMENT)
         )
-        return [(bid, outcome) for bid, outcome in self.session.execute(stmt).tuples()]
+        return [(bid, outcome) for bid, outcome in self.session.execute(stmt)]

@@ -15,11 +15,13 @@ from app.schemas.appraisals import (
     AppraisalOut,
     AppraisalRequest,
     BidAppraisalOut,
-    ScoresOut,
 )
 from app.schemas.appraisals.requests import SAMPLES_DESCRIPTION
-from app.services.appraisals import AppraisalService, MonteCarloRequest, preview
+from app.services.appraisals import MonteCarloRequest, preview
+from app.services.bid_appraisals import BidAppraisals
+from app.services.snapshots import appraisal_out, stored_appraisal
 from app.strict_route import StrictRoute
+from app.tables import AppraisalSnapshot
 from bpv.appraisal import DEFAULT_SAMPLES, MAX_SAMPLES
 
 # 503: every computation slot is busy (README "Limits").
@@ -63,15 +65,13 @@ def get_bid_appraisal(
 
     The bid's current version appraised and scored under its round's settings. Costs come
     from its cost lines, benefits from its monetised success hypotheses (each line traced
-    to its hypothesis); `missing` says what could not be computed.
+    to its hypothesis); `missing` says what could not be computed. A submitted version
+    answers with the snapshot stored at its submission (`snapshot_at`), the figures the
+    panel, the ranking and the decision read, unless the request asks for a Monte Carlo
+    run of its own.
     """
     request = MonteCarloRequest(monte_carlo, samples, seed)
-    result = AppraisalService(session, principal).bid_appraisal(bid_id, request)
-    return BidAppraisalOut.of(
-        result.appraisal,
-        bid_id=result.bid_id,
-        bid_version=result.bid_version,
-        round_id=result.round_id,
-        settings=result.settings,
-        scores=ScoresOut.of(result.scores, result.criteria_version),
-    )
+    result = BidAppraisals(session, principal).of_bid(bid_id, request)
+    if isinstance(result, AppraisalSnapshot):
+        return stored_appraisal(result)
+    return appraisal_out(result)

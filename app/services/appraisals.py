@@ -1,24 +1,22 @@
-"""Appraisals: the stateless preview (SPEC 4.6), and a bid's appraisal under its round's settings.
+"""Appraisals: the stateless preview (SPEC 4.6), and a bid version's appraisal under its round's
+settings.
 
 The domain computes every figure and says what is missing; this module gathers its inputs from
-the stored bid and round, and hands its answer to the schemas that carry it out.
+the stored bid version and round, and hands back the domain's answer.
 """
 
 from __future__ import annotations
 
+import math
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
-
 from app import translate
-from app.auth import Principal
 from app.schemas import appraisals as api
 from app.schemas.appraisals import RoundSettings
 from app.schemas.bids import CostLine as BidCostLineIn
 from app.schemas.common import YearAmount
 from app.schemas.hypotheses import HypothesisCreate
-from app.services.bids import BidService
 from app.services.rounds import round_framework, round_settings
 from app.tables import BidVersion, Hypothesis, Round
 from bpv.appraisal import (
@@ -33,9 +31,10 @@ from bpv.appraisal import (
     appraise_bid,
 )
 from bpv.errors import InvalidInput
+from bpv.logic_model import Quality
 from bpv.scoring import ProvisionalScores, provisional_scores
 
-__all__ = ["AppraisalService", "BidAppraisalResult", "MonteCarloRequest", "preview"]
+__all__ = ["BidAppraisalResult", "MonteCarloRequest", "appraise_version", "preview"]
 
 
 def preview(request: api.AppraisalRequest) -> Appraisal:
@@ -61,50 +60,63 @@ def preview(request: api.AppraisalRequest) -> Appraisal:
 
 @dataclass(frozen=True)
 class BidAppraisalResult:
-    """A bid's appraisal and provisional scores, with what they were computed under."""
+    """A bid version's appraisal and provisional scores, with what they were computed under."""
 
     bid_id: uuid.UUID
     bid_version: int
     round_id: uuid.UUID
     criteria_version: int
+    settings_version: int
     settings: RoundSettings
     appraisal: BidAppraisal
+    quality: Quality
     scores: ProvisionalScores
+    requested_funding: float
 
 
-@dataclass
-class AppraisalService:
-    session: Session
-    principal: Principal
+def appraise_version(
+    round_: Round,
+    version: BidVersion,
+    hypotheses: list[Hypothesis],
+    quality: Quality,
+    request: MonteCarloRequest | None = None,
+) -> BidAppraisalResult:
+    """A bid version appraised and scored under its round's current settings and framework."""
+    settings = round_settings(round_)
+    inputs = bid_inputs(version, hypotheses)
+    result = appraise_bid(inputs, translate.bid_appraisal_settings(settings), request)
+    appraisal = result.appraisal
+    scores = provisional_scores(
+        round_framework(round_),
+        quality=quality,
+        hypotheses=[h.hypothesis for h in inputs.hypotheses],
+        bcr=appraisal.bcr if appraisal else None,
+        value=translate.value_settings(settings.value),
+        evidence_strength=settings.evidence_strength.by_grade(),
+    )
+    return BidAppraisalResult(
+        bid_id=version.bid_id,
+        bid_version=version.number,
+        round_id=round_.id,
+        criteria_version=round_.criteria_version,
+        settings_version=round_.settings_version,
+        settings=settings,
+        appraisal=result,
+        quality=quality,
+        scores=scores,
+        requested_funding=requested_funding(version),
+    )
 
-    def bid_appraisal(self, bid_id: uuid.UUID, request: MonteCarloRequest) -> BidAppraisalResult:
-        bids = BidService(self.session, self.principal)
-        bid = bids.get(bid_id)
-        version = bids.current(bid)
-        round_ = self.session.get(Round, bid.round_id)
-        assert round_ is not None  # a bid's round always exists (foreign key)
-        settings = round_settings(round_)
-        _, quality = bids.findings(bid)  # scored with the round's quality weights
-        inputs = bid_inputs(version, bids.bids.hypotheses([version.id]))
-        result = appraise_bid(inputs, translate.bid_appraisal_settings(settings), request)
-        appraisal = result.appraisal
-        scores = provisional_scores(
-            round_framework(round_),
-            quality=quality,
-            hypotheses=[h.hypothesis for h in inputs.hypotheses],
-            bcr=appraisal.bcr if appraisal else None,
-            value=translate.value_settings(settings.value),
-            evidence_strength=settings.evidence_strength.by_grade(),
-        )
-        return BidAppraisalResult(
-            bid_id=bid.id,
-            bid_version=version.number,
-            round_id=round_.id,
-            criteria_version=round_.criteria_version,
-            settings=settings,
-            appraisal=result,
-            scores=scores,
-        )
+
+def requested_funding(version: BidVersion) -> float:
+    """Pounds the bid asks for: its requested funding, or where it states none, its costs
+    as given (undiscounted, before optimism bias)."""
+    content = version.content
+    funding = [YearAmount.model_validate(f) for f in content.get("requested_funding") or []]
+    if funding:
+        return math.fsum(flow.amount for flow in funding)
+    lines = [BidCostLineIn.model_validate(line) for line in content.get("cost_lines") or []]
+    return math.fsum(flow.amount for line in lines for flow in line.flows)
 
 
 def bid_inputs(version: BidVersion, hypotheses: list[Hypothesis]) -> BidInputs:

@@ -15,6 +15,7 @@ from app.problems import Conflict, FieldError, NotFound
 from app.repositories.bids import Bids
 from app.repositories.places import Footprints, Organisations
 from app.repositories.rounds import Rounds
+from app.repositories.snapshots import Snapshots
 from app.schemas.bids import (
     MAX_CONTENT_BYTES,
     MAX_HYPOTHESES,
@@ -27,9 +28,11 @@ from app.schemas.bids import (
 from app.schemas.hypotheses import HypothesisCreate, HypothesisRead
 from app.schemas.keys import Role
 from app.schemas.logic_models import LogicModelIn
+from app.services.appraisals import appraise_version
 from app.services.preconditions import check_if_match
 from app.services.rounds import round_settings
-from app.tables import Bid, BidVersion, Hypothesis, Round, utcnow
+from app.services.snapshots import snapshot_of
+from app.tables import Bid, BidPartner, BidVersion, Hypothesis, Round, utcnow
 from bpv import lifecycle
 from bpv.appraisal import check_cost_line
 from bpv.cost_checks import cost_findings
@@ -38,7 +41,7 @@ from bpv.hypothesis_checks import bid_findings, check_hypothesis
 from bpv.lifecycle import BidStatus, RoundStatus
 from bpv.logic_model import Finding, Quality, Severity
 
-CONTENT_FIELDS = ("partner_ids", "requested_funding", "cost_lines", "risks")
+CONTENT_FIELDS = ("requested_funding", "cost_lines", "risks")
 
 
 @dataclass
@@ -120,6 +123,7 @@ class BidService:
             intervention=data.intervention,
             content=_bounded(_content(data.model_dump(mode="json", include=set(CONTENT_FIELDS)))),
             logic_model=(data.logic_model or LogicModelIn()).model_dump(mode="json"),
+            partners=_partners(data.partner_ids),
         )
         return self.bids.add(bid, version)
 
@@ -146,6 +150,8 @@ class BidService:
             if field in changes:
                 content[field] = changes[field] or []
         version.content = _bounded(content)
+        if "partner_ids" in changes:
+            version.partners = _partners(data.partner_ids)
         return self._touch(bid)
 
     def put_logic_model(self, bid: Bid, model: LogicModelIn, if_match: str | None) -> Bid:
@@ -210,11 +216,17 @@ class BidService:
             )
         version.submitted_at = utcnow()
         bid.status = new_status
+        _, quality = self.findings(bid)
+        appraisal = appraise_version(round_, version, self.bids.hypotheses([version.id]), quality)
+        Snapshots(self.session).add(snapshot_of(version, appraisal))
         return self._touch(bid)
 
     def withdraw(self, bid: Bid, if_match: str | None) -> Bid:
         self._require_owner(bid, if_match)
-        bid.status = lifecycle.withdrawn(BidStatus(bid.status))
+        status = lifecycle.withdrawn(BidStatus(bid.status))
+        if self.bids.decision_exists(bid):
+            raise Conflict("The panel has decided on this bid; it can no longer be withdrawn.")
+        bid.status = status
         return self._touch(bid)
 
     def revise(self, bid: Bid, if_match: str | None) -> Bid:
@@ -231,6 +243,7 @@ class BidService:
                 intervention=previous.intervention,
                 content=dict(previous.content),
                 logic_model=dict(previous.logic_model),
+                partners=_partners([p.organisation_id for p in previous.partners]),
             )
         )
         for h in self.bids.hypotheses([previous.id]):
@@ -302,6 +315,10 @@ class BidService:
         for i, partner_id in enumerate(partner_ids or []):
             if organisations.get(partner_id) is None:
                 raise InvalidInput(f"No organisation {partner_id}.", f"partner_ids[{i}]")
+            if partner_id in (partner_ids or [])[:i]:
+                raise InvalidInput(
+                    f"Organisation {partner_id} is listed twice.", f"partner_ids[{i}]"
+                )
 
 
 def _check_programme_area(round_: Round, area: str) -> None:
@@ -333,6 +350,13 @@ def _content(values: dict[str, Any]) -> dict[str, Any]:
     return {field: values.get(field) or [] for field in CONTENT_FIELDS}
 
 
+def _partners(organisation_ids: list[uuid.UUID] | None) -> list[BidPartner]:
+    return [
+        BidPartner(position=position, organisation_id=organisation_id)
+        for position, organisation_id in enumerate(organisation_ids or [])
+    ]
+
+
 def bid_read(bid: Bid, version: BidVersion) -> BidRead:
     return BidRead(**_read_fields(bid, version))
 
@@ -352,6 +376,7 @@ def _read_fields(bid: Bid, version: BidVersion) -> dict[str, Any]:
         created_at=bid.created_at,
         updated_at=version.updated_at,
         submitted_at=version.submitted_at,
+        partner_ids=[p.organisation_id for p in version.partners],
         **_content(version.content),
     )
 

@@ -166,6 +166,21 @@ class World:
         result: dict[str, Any] = submitted.json()
         return result
 
+    def reconfigure(self, config: dict[str, Any]) -> dict[str, Any]:
+        """Make a new open round configured by `config` ({"settings": ..., "criteria": ...}) the
+        world's round (a round's configuration is frozen once it opens). Settings keep base
+        year 2017 unless they name their own."""
+        settings = {"base_year": 2017, **config.get("settings", {})}
+        body = {
+            "name": "Reconfigured round",
+            "programme_areas": self.round["programme_areas"],
+            **config,
+            "settings": settings,
+        }
+        self.round = self.admin.created("/v1/rounds", body)
+        self.round = self.move_round("open")
+        return self.round
+
     def key(self, role: str, **scope: str) -> Caller:
         """Another key of `role` (a new account), e.g. a second assessor on the round."""
         return _key(self.admin, role, **scope)

@@ -401,15 +401,8 @@ def appraisable_bid(world: World, caller: Caller | None = None) -> dict[str, Any
     return bid
 
 
-def patch_round(world: World, round_id: str, body: dict[str, Any]) -> dict[str, Any]:
-    response = world.admin.patch(f"/v1/rounds/{round_id}", json=body, headers={"If-Match": "*"})
-    assert response.status_code == 200, response.text
-    result: dict[str, Any] = response.json()
-    return result
-
-
 def test_a_bid_is_appraised_with_each_benefit_traced_to_its_hypothesis(world: World) -> None:
-    patch_round(world, world.round["id"], {"settings": {"optimism_bias_table": {"low": 0.5}}})
+    world.reconfigure({"settings": {"optimism_bias_table": {"low": 0.5}}})
     bid = appraisable_bid(world)
     hypothesis = world.office.created(f"/v1/bids/{bid['id']}/hypotheses", hypothesis_body())
     unmonetised = world.office.created(
@@ -428,7 +421,7 @@ def test_a_bid_is_appraised_with_each_benefit_traced_to_its_hypothesis(world: Wo
     assert result["bid_id"] == bid["id"]
     assert result["round_id"] == world.round["id"]
     assert result["settings"]["base_year"] == 2017
-    assert result["base_year_source"] == "proposal"
+    assert result["base_year_source"] == "round"
     assert result["settings"]["discounting"] == {"schedule": "green_book", "rate": None}
 
     [trace] = result["benefits"]
@@ -478,10 +471,10 @@ def test_a_bid_appraisal_carries_its_scores_with_their_terms(world: World) -> No
     assert weighted["low"] < weighted["high"]
     terms = {t["name"]: t for t in weighted["terms"]}
     assert terms["strategic_fit"]["value"] is None
-    assert terms["confidence"]["contribution"] == pytest.approx(0.1 * 0.7 * 5)
+    assert terms["confidence"]["contribution"] == pytest.approx(0.15 * 0.7 * 5)
     known = sum(t["contribution"] for t in weighted["terms"] if t["contribution"] is not None)
     assert weighted["low"] == pytest.approx(known)  # the pending criteria at 0
-    assert weighted["high"] == pytest.approx(known + 0.4 * 5)
+    assert weighted["high"] == pytest.approx(known + 0.5 * 5)
     value = scores["value_score"]
     assert value["score"] is None
     assert 0 <= value["low"] <= value["high"] <= 1
@@ -506,13 +499,15 @@ def test_a_computed_framework_gives_a_full_weighted_and_value_score(world: World
             "measure": "logic_model_quality",
         },
     ]
-    patch_round(world, world.round["id"], {"criteria": criteria})
+    # Return is scored within the criteria, so the value score adds none of its own.
+    no_return = {"value": {"quality_weight": 1, "return_weight": 0}}
+    world.reconfigure({"criteria": criteria, "settings": no_return})
     bid = appraisable_bid(world)
     world.office.created(f"/v1/bids/{bid['id']}/hypotheses", hypothesis_body())
 
     scores = world.office.get(f"/v1/bids/{bid['id']}/appraisal").json()["scores"]
 
-    assert scores["criteria_version"] == 2
+    assert scores["criteria_version"] == 1
     assert scores["awaiting_assessment"] == []
     weighted = scores["weighted_score"]
     assert weighted["score"] == weighted["low"] == weighted["high"]
@@ -528,8 +523,8 @@ def test_a_bid_with_nothing_to_appraise_still_answers(world: World) -> None:
     assert response.status_code == 200, response.text
     result = response.json()
     assert result["appraisal"] is None
-    assert result["settings"]["base_year"] is None
-    assert "settings.base_year" in {m["field"] for m in result["missing"]}
+    assert result["settings"]["base_year"] == 2017
+    assert {"cost_lines", "hypotheses"} <= {m["field"] for m in result["missing"]}
     assert result["scores"]["computed"]
 
 
@@ -550,7 +545,7 @@ def test_a_bid_without_cost_lines_is_appraised_on_its_benefits(world: World) -> 
 def test_a_cost_before_the_rounds_base_year_is_reported_not_a_server_error(
     world: World,
 ) -> None:
-    patch_round(world, world.round["id"], {"settings": {"base_year": 2018}})
+    world.reconfigure({"settings": {"base_year": 2018}})
     bid = appraisable_bid(world)
 
     response = world.office.get(f"/v1/bids/{bid['id']}/appraisal")
@@ -563,7 +558,7 @@ def test_a_cost_before_the_rounds_base_year_is_reported_not_a_server_error(
 
 
 def test_confidence_weighting_follows_the_round(world: World) -> None:
-    patch_round(world, world.round["id"], {"settings": {"confidence_weighted": True}})
+    world.reconfigure({"settings": {"confidence_weighted": True}})
     bid = appraisable_bid(world)
     world.office.created(f"/v1/bids/{bid['id']}/hypotheses", hypothesis_body())
 
@@ -575,9 +570,7 @@ def test_confidence_weighting_follows_the_round(world: World) -> None:
 
 def test_the_bid_appraisal_is_reproducible_with_monte_carlo(world: World) -> None:
     uncertainty = {"kind": "pert", "low": 0.8, "mode": 1.0, "high": 1.4}
-    patch_round(
-        world,
-        world.round["id"],
+    world.reconfigure(
         {"settings": {"monte_carlo": {"samples": 2000, "cost_uncertainty": uncertainty}}},
     )
     bid = appraisable_bid(world)
@@ -670,7 +663,7 @@ def test_the_rounds_panel_sees_a_submitted_bids_appraisal(world: World) -> None:
 def test_a_bid_appraisal_answers_under_any_valid_round_settings(
     world: World, round_settings: dict[str, Any]
 ) -> None:
-    patch_round(world, world.round["id"], {"settings": round_settings})
+    world.reconfigure({"settings": round_settings})
     bid = appraisable_bid(world)
     world.office.created(f"/v1/bids/{bid['id']}/hypotheses", hypothesis_body())
 
@@ -708,7 +701,7 @@ def test_a_cost_line_with_its_own_distribution_is_simulated_without_round_settin
 def test_an_uncertain_confidence_is_sampled_when_the_round_weights_by_confidence(
     world: World,
 ) -> None:
-    patch_round(world, world.round["id"], {"settings": {"confidence_weighted": True}})
+    world.reconfigure({"settings": {"confidence_weighted": True}})
     bid = appraisable_bid(world)
     spread = {"kind": "triangular", "low": 0.4, "mode": 0.7, "high": 0.8}
     world.office.created(
@@ -847,7 +840,7 @@ def test_a_share_distribution_outside_zero_to_one_is_refused_on_the_hypothesis(
 
 def test_the_rounds_value_per_qaly_may_be_uncertain(world: World) -> None:
     spread = {"kind": "normal", "mean": 60_000, "sd": 10_000}
-    patch_round(world, world.round["id"], {"settings": {"value_per_qaly_uncertainty": spread}})
+    world.reconfigure({"settings": {"value_per_qaly_uncertainty": spread}})
     bid = appraisable_bid(world)
     monetisation = {"value_per_unit": 0.01, "benefit_type": "qaly"}
     world.office.created(
@@ -879,21 +872,24 @@ def test_a_bid_appraisal_refuses_more_draws_than_a_simulation_may_take(world: Wo
 
 
 def test_the_rounds_quality_weights_score_the_logic_model(world: World) -> None:
-    bid = world.draft_bid()
     model = good_logic_model()
     for edge in model["edges"]:
         del edge["evidence"]  # no edge cites evidence: that share is 0
-    put = world.office.put(
-        f"/v1/bids/{bid['id']}/logic-model", json=model, headers={"If-Match": "*"}
-    )
-    assert put.status_code == 200, put.text
 
-    def quality() -> float:
+    def bid_in_round() -> dict[str, Any]:
+        bid = world.draft_bid()
+        put = world.office.put(
+            f"/v1/bids/{bid['id']}/logic-model", json=model, headers={"If-Match": "*"}
+        )
+        assert put.status_code == 200, put.text
+        return bid
+
+    def quality(bid: dict[str, Any]) -> float:
         findings = world.office.get(f"/v1/bids/{bid['id']}/logic-model/findings").json()
         score: float = findings["quality"]["score"]
         return score
 
-    by_default = quality()
+    by_default = quality(bid_in_round())
     evidence_first = {
         "chain_completeness": 0.125,
         "indicator_coverage": 0.125,
@@ -901,10 +897,11 @@ def test_the_rounds_quality_weights_score_the_logic_model(world: World) -> None:
         "rationale_coverage": 0.125,
         "stage_continuity": 0.125,
     }
-    patch_round(world, world.round["id"], {"settings": {"quality_weights": evidence_first}})
+    world.reconfigure({"settings": {"quality_weights": evidence_first}})
+    bid = bid_in_round()
 
     assert by_default == pytest.approx(1 - 0.125)
-    assert quality() == pytest.approx(1 - 0.5)
+    assert quality(bid) == pytest.approx(1 - 0.5)
     appraisal = world.office.get(f"/v1/bids/{bid['id']}/appraisal").json()
     computed = {s["criterion"]: s for s in appraisal["scores"]["computed"]}
     assert computed["logic_model_quality"]["fraction"] == pytest.approx(0.5)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
+from app.tables import BidPartner, BidVersion
 from tests.app.conftest import World, good_logic_model, hypothesis_body, nurse_costs
 
 
@@ -194,3 +197,33 @@ def test_a_hypothesis_on_a_missing_edge_is_refused_naming_the_field(world: World
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "edge"
     assert world.office.get(f"/v1/bids/{bid['id']}/hypotheses").json()["total"] == 0
+
+
+def test_partner_organisations_are_rows_kept_per_version(world: World, engine: Engine) -> None:
+    def organisation(code: str) -> str:
+        body = {
+            "code": code,
+            "name": f"Organisation {code}",
+            "kind": "trust",
+            "footprint_ids": [world.footprint["id"]],
+        }
+        return str(world.admin.created("/v1/organisations", body)["id"])
+
+    first, second = organisation("RA1"), organisation("RA2")
+    bid = world.draft_bid(partner_ids=[first, second])
+    world.office.patch(
+        f"/v1/bids/{bid['id']}", json={"partner_ids": [second]}, headers={"If-Match": "*"}
+    )
+    repeated = world.office.patch(
+        f"/v1/bids/{bid['id']}", json={"partner_ids": [first, first]}, headers={"If-Match": "*"}
+    )
+
+    assert bid["partner_ids"] == [first, second]
+    assert world.office.get(f"/v1/bids/{bid['id']}").json()["partner_ids"] == [second]
+    assert repeated.status_code == 422
+    assert repeated.json()["errors"][0]["field"] == "partner_ids[1]"
+    with Session(engine) as session:
+        rows = session.scalars(select(BidPartner)).all()
+        versions = session.scalars(select(BidVersion)).all()
+    assert [str(row.organisation_id) for row in rows] == [second]
+    assert all("partner_ids" not in version.content for version in versions)

@@ -21,7 +21,7 @@ def criterion(key: str, weight: float, **fields: Any) -> dict[str, Any]:
 
 CRITERIA = [
     criterion("need", 0.6),
-    criterion("bcr_band", 0.4, source="computed"),
+    criterion("confidence", 0.4, source="computed"),
 ]
 
 
@@ -43,8 +43,8 @@ def test_a_new_round_states_its_defaults(admin: Caller) -> None:
         "logic_model_quality",
         "evidence_strength",
         "confidence",
-        "bcr_band",
     }
+    assert round_["settings_version"] == 1
     settings = round_["settings"]
     assert settings["base_year"] is None
     assert settings["discounting"] == {"schedule": "green_book", "rate": None}
@@ -102,7 +102,7 @@ def test_a_round_is_created_with_its_envelope_criteria_settings_and_timeline(
 
     assert fetched == created
     assert created["envelope"] == body["envelope"]
-    assert [c["key"] for c in created["criteria"]] == ["need", "bcr_band"]
+    assert [c["key"] for c in created["criteria"]] == ["need", "confidence"]
     assert created["criteria"][0]["source"] == "assessor"
     assert created["settings"]["discounting"] == {"schedule": "flat", "rate": 0.035}
     assert created["settings"]["optimism_bias_table"] == {"high": 0.1, "low": 0.4}
@@ -116,7 +116,7 @@ def test_criteria_whose_weights_do_not_sum_to_1_are_refused_and_the_round_kept(
     round_ = admin.created(
         "/v1/rounds", {"name": "2017/18", "programme_areas": AREAS, "criteria": CRITERIA}
     )
-    bad = [criterion("need", 0.6), criterion("bcr_band", 0.3, source="computed")]
+    bad = [criterion("need", 0.6), criterion("confidence", 0.3, source="computed")]
 
     response = patch(admin, round_, {"criteria": bad, "name": "Renamed"})
 
@@ -276,7 +276,7 @@ def test_a_rounds_quality_weights_may_be_set_if_they_sum_to_one(admin: Caller) -
 
 def test_a_rounds_evidence_strength_scores_its_bids_evidence(world: World) -> None:
     strength = {"high": 1, "moderate": 0.9, "low": 0.2, "very_low": 0}
-    assert patch(world.admin, world.round, {"settings": {"evidence_strength": strength}}).is_success
+    world.reconfigure({"settings": {"evidence_strength": strength}})
     bid = world.draft_bid()
     world.office.put(
         f"/v1/bids/{bid['id']}/logic-model", json=good_logic_model(), headers={"If-Match": "*"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Literal
 
@@ -186,8 +187,15 @@ class BidAppraisalOut(BaseModel):
     bid_version: int
     round_id: uuid.UUID
     method_version: str
+    settings_version: int = Field(description="The version of the round's settings used.")
     settings: RoundSettings = Field(
         description="Exactly the settings used, base_year resolved and monte_carlo as run."
+    )
+    snapshot_at: dt.datetime | None = Field(
+        default=None,
+        description="When these figures were stored: a submitted version answers with the "
+        "appraisal taken at its submission, which rankings and decisions read; null for a "
+        "draft, or when the request asks for its own Monte Carlo run.",
     )
     base_year_source: Literal["round", "proposal"] | None = Field(
         description="Where the base year came from; None when the bid has no years at all."
@@ -209,6 +217,7 @@ class BidAppraisalOut(BaseModel):
         bid_version: int,
         round_id: uuid.UUID,
         settings: RoundSettings,
+        settings_version: int,
         scores: ScoresOut,
     ) -> BidAppraisalOut:
         appraisal = result.appraisal
@@ -223,6 +232,7 @@ class BidAppraisalOut(BaseModel):
             bid_version=bid_version,
             round_id=round_id,
             method_version=appraisal.method_version if appraisal else METHOD_VERSION,
+            settings_version=settings_version,
             settings=used,
             base_year_source=None
             if result.base_year_source is None
