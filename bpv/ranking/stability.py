@@ -104,7 +104,7 @@ def drawn_weighted_scores(
         ]
     )
     base = np.array(
-        [np.nan if c is None else c.weighted_score for c in (s.combined for s in scored)]
+        [np.nan if item.combined is None else item.combined.weighted_score for item in scored]
     )
     offset = np.where(np.isnan(moderated), 0.0, moderated - base)
     weighted: NDArray[np.float64] = np.where(
