@@ -5,11 +5,14 @@ from fastapi import FastAPI
 from app.routers import (
     api_keys,
     appraisals,
+    assessments,
     bids,
+    conflicts,
     footprints,
     health,
     hypotheses,
     logic_models,
+    moderations,
     organisations,
     rounds,
 )
@@ -26,5 +29,8 @@ def include_all(app: FastAPI) -> None:
         logic_models,
         hypotheses,
         appraisals,
+        conflicts,
+        assessments,
+        moderations,
     ):
         app.include_router(module.router, prefix="/v1")
