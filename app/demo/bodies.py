@@ -39,13 +39,52 @@ class DemoRound(Schema):
 class DemoPlaces(Schema):
     footprints: list[FootprintCreate]
     organisations: list[DemoOrganisation]
-    round: DemoRound
+    rounds: list[DemoRound] = Field(
+        min_length=1, description="The first is taken through the panel's whole job."
+    )
+
+
+class DemoConflict(Schema):
+    assessor: int = Field(ge=0, description="Index in the panel's assessors.")
+    footprint: Code
+    reason: str
+
+
+class DemoAssessment(Schema):
+    assessor: int = Field(ge=0)
+    bid: int = Field(ge=1, description="The bid's number: its file name's prefix.")
+    scores: dict[str, tuple[float, str]] = Field(description="Criterion → (score, comment).")
+
+
+class DemoModeration(Schema):
+    bid: int = Field(ge=1)
+    weighted_score: float
+    reason: str
+
+
+class DemoDecision(Schema):
+    bid: int = Field(ge=1)
+    outcome: str
+    rationale: str
+    conditions: list[str] = Field(default_factory=list)
+
+
+class DemoPanel(Schema):
+    """The first round's panel and its work, in the order it happens."""
+
+    assessors: list[str] = Field(min_length=1)
+    chair: str
+    conflicts: list[DemoConflict]
+    assessments: list[DemoAssessment]
+    moderations: list[DemoModeration]
+    decisions: list[DemoDecision]
 
 
 class DemoBid(Schema):
     footprint: Code
     lead_organisation: Code
     partners: list[Code] = Field(default_factory=list)
+    round: int = Field(default=0, ge=0, description="Index of its round in the places file.")
     submit: bool = Field(description="Whether the demo submits the bid or leaves it a draft.")
     bid: JsonObject = Field(
         description="POST /v1/bids body without round_id, footprint_id, lead_organisation_id "
@@ -82,6 +121,10 @@ class DemoBid(Schema):
 
 def demo_places() -> DemoPlaces:
     return DemoPlaces.model_validate_json(files("app.demo").joinpath("places.json").read_text())
+
+
+def demo_panel() -> DemoPanel:
+    return DemoPanel.model_validate_json(files("app.demo").joinpath("panel.json").read_text())
 
 
 def demo_bids() -> list[DemoBid]:

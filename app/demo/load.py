@@ -1,7 +1,9 @@
 """`bpv demo`: load the demo request bodies through the services users call; rotate the demo keys.
 
-Loading is idempotent: footprints and organisations are found by code, the round by name and bids
-by title within the round, and what exists is left as it is. Only the keys change on each run.
+Loading is idempotent: footprints and organisations are found by code, rounds by name and bids
+by title within their round, and what exists is left as it is. The first round is taken through
+the panel's whole job when it is first made: bids submitted, conflicts declared, assessments,
+a moderation, decisions, decided. Only the keys change on each run.
 """
 
 from __future__ import annotations
@@ -9,24 +11,41 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
 from app.auth import Principal
-from app.demo.bodies import DemoBid, DemoOrganisation, DemoRound, demo_bids, demo_places
+from app.demo.bodies import (
+    DemoBid,
+    DemoOrganisation,
+    DemoPanel,
+    DemoRound,
+    demo_bids,
+    demo_panel,
+    demo_places,
+)
 from app.repositories.keys import ApiKeys
 from app.repositories.places import Footprints, Organisations
 from app.repositories.rounds import Rounds
+from app.schemas.assessments import AssessmentCreate, ScoreIn
 from app.schemas.bids import BidCreate
+from app.schemas.conflicts import ConflictCreate
+from app.schemas.decisions import DecisionsCreate
 from app.schemas.keys import Role
+from app.schemas.moderations import ModerationCreate
 from app.schemas.places import FootprintCreate, OrganisationCreate
 from app.schemas.rounds import RoundUpdate
+from app.services.assessments import AssessmentService
 from app.services.bids import BidService
+from app.services.conflicts import ConflictService
+from app.services.decisions import DecisionService
 from app.services.keys import issue_key
+from app.services.moderations import ModerationService
 from app.services.places import add_footprint, add_organisation
 from app.services.rounds import RoundService
-from app.tables import Footprint, Organisation, Round, utcnow
+from app.tables import Account, Bid, Footprint, Organisation, Round, utcnow
 from bpv.lifecycle import RoundStatus
 
 KEY_PREFIX = "demo "
@@ -35,28 +54,134 @@ PAGE_SIZE = 100
 T = TypeVar("T")
 
 
+@dataclass(frozen=True)
+class DemoAccount:
+    """A demo role: its key's name, role and scope."""
+
+    name: str
+    role: Role
+    footprint_id: uuid.UUID | None = None
+    round_id: uuid.UUID | None = None
+
+
 def load_demo(session: Session, server_secret: str) -> list[tuple[str, str]]:
     """Load whatever is missing of the demo data set; return (name, key) for each new demo key.
 
     Keys are stored hashed and shown once, so every run revokes the previous demo keys and
-    issues fresh ones: an admin, a programme office per demo footprint, an assessor and a chair
-    on the demo round, and an integration for the first footprint.
+    issues fresh ones: an admin, a programme office per demo footprint, the first round's three
+    assessors and chair, an assessor and a chair of the open round, and an integration for the
+    first footprint.
     """
     loader = Principal(uuid.uuid4(), Role.ADMIN)
     places = demo_places()
-    footprints = {data.code: _footprint(session, data) for data in places.footprints}
-    footprint_ids = {code: row.id for code, row in footprints.items()}
+    footprints = [_footprint(session, data) for data in places.footprints]
+    footprint_ids = {row.code: row.id for row in footprints}
     organisation_ids = {
         row.code: row.id
         for row in (_organisation(session, o, footprint_ids) for o in places.organisations)
     }
-    round_ = _round(session, loader, places.round)
-    service = BidService(session, loader)
-    existing = _bid_titles(service, round_)
-    for demo in demo_bids():
-        if demo.title not in existing:
-            _bid(service, demo, round_, footprint_ids, organisation_ids)
-    return _rotate_keys(session, server_secret, list(footprints.values()), round_)
+    panel = demo_panel()
+    rounds: list[Round] = []
+    for index, demo in enumerate(places.rounds):
+        round_, is_new = _round(session, loader, demo)
+        rounds.append(round_)
+        bids = [b for b in demo_bids() if b.round == index]
+        if index == 0:
+            accounts = _accounts(session, server_secret, _panel_roles(panel, round_))
+            if is_new:
+                _panel_at_work(
+                    session, round_, bids, panel, accounts, footprint_ids, organisation_ids
+                )
+        else:
+            service = BidService(session, loader)
+            existing = _bid_titles(service, round_)
+            for bid in bids:
+                if bid.title not in existing:
+                    _bid(service, bid, round_, footprint_ids, organisation_ids)
+    roles = [
+        DemoAccount("admin", Role.ADMIN),
+        *(
+            DemoAccount(f"programme office {f.code}", Role.PROGRAMME_OFFICE, f.id)
+            for f in footprints
+        ),
+        *_panel_roles(panel, rounds[0]),
+        *(
+            role
+            for round_ in rounds[1:]
+            for role in (
+                DemoAccount(f"assessor, {round_.name}", Role.ASSESSOR, round_id=round_.id),
+                DemoAccount(f"chair, {round_.name}", Role.CHAIR, round_id=round_.id),
+            )
+        ),
+        DemoAccount(f"integration {footprints[0].code}", Role.INTEGRATION, footprints[0].id),
+    ]
+    return _rotate_keys(session, server_secret, roles)
+
+
+def _panel_roles(panel: DemoPanel, round_: Round) -> list[DemoAccount]:
+    return [
+        *(
+            DemoAccount(f"assessor {name}", Role.ASSESSOR, round_id=round_.id)
+            for name in panel.assessors
+        ),
+        DemoAccount(f"chair {panel.chair}", Role.CHAIR, round_id=round_.id),
+    ]
+
+
+def _panel_at_work(
+    session: Session,
+    round_: Round,
+    bids: list[DemoBid],
+    panel: DemoPanel,
+    accounts: dict[str, Principal],
+    footprint_ids: dict[str, uuid.UUID],
+    organisation_ids: dict[str, uuid.UUID],
+) -> None:
+    """The first round from open to decided, each step through the service users call."""
+    loader = Principal(uuid.uuid4(), Role.ADMIN)
+    offices = BidService(session, loader)
+    numbered: dict[int, Bid] = {}
+    for number, demo in enumerate(bids, start=1):
+        numbered[number] = _bid(offices, demo, round_, footprint_ids, organisation_ids)
+    assessors = [accounts[KEY_PREFIX + f"assessor {name}"] for name in panel.assessors]
+    chair = accounts[KEY_PREFIX + f"chair {panel.chair}"]
+    for conflict in panel.conflicts:
+        ConflictService(session, assessors[conflict.assessor]).declare(
+            round_,
+            ConflictCreate(footprint_id=footprint_ids[conflict.footprint], reason=conflict.reason),
+        )
+    rounds = RoundService(session, Rounds(session, loader))
+    rounds.update(round_, RoundUpdate(status=RoundStatus.CLOSED))
+    for assessment in panel.assessments:
+        scores = [
+            ScoreIn(criterion=criterion, score=score, comment=comment)
+            for criterion, (score, comment) in assessment.scores.items()
+        ]
+        AssessmentService(session, assessors[assessment.assessor]).score(
+            round_, AssessmentCreate(bid_id=numbered[assessment.bid].id, scores=scores)
+        )
+    for moderation in panel.moderations:
+        ModerationService(session, chair).moderate(
+            round_,
+            ModerationCreate(
+                bid_id=numbered[moderation.bid].id,
+                weighted_score=moderation.weighted_score,
+                reason=moderation.reason,
+            ),
+        )
+    decisions = [
+        {
+            "bid_id": str(numbered[decision.bid].id),
+            "outcome": decision.outcome,
+            "rationale": decision.rationale,
+            **({"conditions": decision.conditions} if decision.conditions else {}),
+        }
+        for decision in panel.decisions
+    ]
+    DecisionService(session, chair).record(
+        round_, DecisionsCreate.model_validate({"decisions": decisions})
+    )
+    rounds.update(round_, RoundUpdate(status=RoundStatus.DECIDED))
 
 
 def _every(fetch: Callable[[int, int], tuple[list[T], int]]) -> Iterator[T]:
@@ -81,16 +206,17 @@ def _organisation(
     return Organisations(session).by_code(data.code) or add_organisation(session, data)
 
 
-def _round(session: Session, loader: Principal, demo: DemoRound) -> Round:
+def _round(session: Session, loader: Principal, demo: DemoRound) -> tuple[Round, bool]:
+    """The demo round, and whether it is new; a new round is opened for its bids."""
     rounds = Rounds(session, loader)
     existing = next((r for r in _every(rounds.page) if r.name == demo.body.name), None)
     if existing is not None:
-        return existing
+        return existing, False
     service = RoundService(session, rounds)
     round_ = service.create(demo.body)
     if demo.status is not RoundStatus.DRAFT:
-        service.update(round_, RoundUpdate(status=demo.status))
-    return round_
+        service.update(round_, RoundUpdate(status=RoundStatus.OPEN))
+    return round_, True
 
 
 def _bid_titles(service: BidService, round_: Round) -> set[str]:
@@ -105,7 +231,7 @@ def _bid(
     round_: Round,
     footprint_ids: dict[str, uuid.UUID],
     organisation_ids: dict[str, uuid.UUID],
-) -> None:
+) -> Bid:
     body = demo.create_body(round_.id, footprint_ids, organisation_ids)
     bid = service.create(BidCreate.model_validate_json(json.dumps(body)))
     service.put_logic_model(bid, demo.logic_model, if_match="*")
@@ -113,33 +239,51 @@ def _bid(
         service.add_hypothesis(bid, hypothesis)
     if demo.submit:
         service.submit(bid, if_match=None)
+    return bid
+
+
+def _accounts(
+    session: Session, server_secret: str, roles: list[DemoAccount]
+) -> dict[str, Principal]:
+    """A principal acting for each role's account, the account made (with a key) if new."""
+    names = [KEY_PREFIX + role.name for role in roles]
+    existing = ApiKeys(session).accounts_named(names)
+    principals = {}
+    for role, name in zip(roles, names, strict=True):
+        account = existing.get(name)
+        if account is None:
+            issued = issue_key(
+                session, server_secret, role.role, name, role.footprint_id, role.round_id
+            )
+            account_id = issued.account_id
+        else:
+            account_id = account.id
+        principals[name] = Principal(
+            uuid.uuid4(), role.role, role.footprint_id, role.round_id, account_id
+        )
+    return principals
 
 
 def _rotate_keys(
-    session: Session, server_secret: str, footprints: list[Footprint], round_: Round
+    session: Session, server_secret: str, roles: list[DemoAccount]
 ) -> list[tuple[str, str]]:
     for old in ApiKeys(session).active_named(KEY_PREFIX):
         old.revoked_at = utcnow()
     session.flush()
-    scopes: list[tuple[Role, str, uuid.UUID | None, uuid.UUID | None]] = [
-        (Role.ADMIN, "admin", None, None),
-        *((Role.PROGRAMME_OFFICE, f"programme office {f.code}", f.id, None) for f in footprints),
-        (Role.ASSESSOR, "assessor", None, round_.id),
-        (Role.CHAIR, "chair", None, round_.id),
-        (Role.INTEGRATION, f"integration {footprints[0].code}", footprints[0].id, None),
-    ]
     # Each demo role keeps its account across runs, so what it did stays its own.
-    accounts = ApiKeys(session).accounts_named([KEY_PREFIX + name for _, name, _, _ in scopes])
+    accounts: dict[str, Account] = ApiKeys(session).accounts_named(
+        [KEY_PREFIX + role.name for role in roles]
+    )
     issued = [
         issue_key(
             session,
             server_secret,
-            role,
-            KEY_PREFIX + name,
-            footprint_id,
-            round_id,
-            account.id if (account := accounts.get(KEY_PREFIX + name)) else None,
+            role.role,
+            KEY_PREFIX + role.name,
+            role.footprint_id,
+            role.round_id,
+            account.id if (account := accounts.get(KEY_PREFIX + role.name)) else None,
         )
-        for role, name, footprint_id, round_id in scopes
+        for role in roles
     ]
     return [(key.name, key.key) for key in issued]

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 import app
 from app.auth import Principal
-from app.demo import demo_bids, demo_places, load_demo
+from app.demo import demo_bids, demo_panel, demo_places, load_demo
 from app.repositories.keys import ApiKeys
 from app.schemas.keys import Role
 from app.services.bids import BidService
@@ -24,6 +24,7 @@ from bpv.logic_model import Severity
 from tests.app.conftest import Caller
 from tests.conftest import SECRET
 
+DECIDED = {BidStatus.APPROVED, BidStatus.APPROVED_WITH_CONDITIONS, BidStatus.REJECTED}
 PROGRAMME_AREAS = [
     "cancer",
     "diabetes",
@@ -53,17 +54,17 @@ def bearer(key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
 
 
-def test_the_demo_has_overlapping_places_and_one_open_round(engine: Engine) -> None:
+def test_the_demo_has_overlapping_places_a_decided_round_and_an_open_one(engine: Engine) -> None:
     load(engine)
 
     with Session(engine) as session:
         footprints = session.scalars(select(Footprint)).all()
         organisations = session.scalars(select(Organisation)).all()
-        rounds = session.scalars(select(Round)).all()
+        rounds = session.scalars(select(Round).order_by(Round.created_at)).all()
 
         assert len(footprints) >= 3
         assert any(len(o.footprints) >= 2 for o in organisations)
-        assert [r.status for r in rounds] == ["open"]
+        assert [r.status for r in rounds] == ["decided", "open"]
         assert sorted(rounds[0].programme_areas) == PROGRAMME_AREAS
 
 
@@ -84,11 +85,10 @@ def test_the_demo_bids_cover_every_programme_area_and_one_has_a_gap(engine: Engi
     assert all(3 <= n <= 8 for n in hypotheses)
     gaps = [found for found in findings if any(f.code == "off_path_node" for f in found)]
     assert len(gaps) == 1
-    submitted = [
-        found for found, s in zip(findings, statuses, strict=True) if s is BidStatus.SUBMITTED
-    ]
-    assert len(submitted) > statuses.count(BidStatus.DRAFT) >= 1
-    assert not any(f.severity is Severity.ERROR for found in submitted for f in found)
+    decided = [found for found, s in zip(findings, statuses, strict=True) if s in DECIDED]
+    assert len(decided) == 5
+    assert set(statuses) == {*DECIDED, BidStatus.DRAFT}
+    assert not any(f.severity is Severity.ERROR for found in decided for f in found)
     hypothesis_warnings = {"indicator_not_on_target", "trajectory_against_direction"}
     assert not [f.message for found in findings for f in found if f.code in hypothesis_warnings]
 
@@ -125,10 +125,14 @@ def test_each_demo_key_sees_what_its_role_and_scope_allow(
     office = bids("demo programme office QF7")
     assert len(office) == 2
     assert len({bid["footprint_id"] for bid in office}) == 1
-    assessed = bids("demo assessor")
-    assert assessed
-    assert {bid["status"] for bid in assessed} == {"submitted"}
-    assert bids("demo integration QF7") == []
+    panel = demo_panel()
+    conflicted = bids(f"demo assessor {panel.assessors[panel.conflicts[0].assessor]}")
+    unconflicted = bids(f"demo assessor {panel.assessors[0]}")
+    assert len(unconflicted) == 5
+    assert len(conflicted) == 4  # not the bid of the footprint it declared
+    funded = bids("demo integration QF7")
+    assert funded
+    assert {bid["status"] for bid in funded} <= {"approved", "approved_with_conditions"}
 
 
 def test_each_demo_bids_monte_carlo_median_sits_at_its_point_npsv(
@@ -159,8 +163,8 @@ def test_the_demo_files_are_request_bodies_a_programme_office_can_send(
     footprint_ids = {f["code"]: f["id"] for f in admin.get("/v1/footprints").json()["items"]}
     organisations = admin.get("/v1/organisations", params={"limit": 100}).json()["items"]
     organisation_ids = {o["code"]: o["id"] for o in organisations}
-    (round_,) = admin.get("/v1/rounds").json()["items"]
-    demo = demo_bids()[0]
+    (round_,) = admin.get("/v1/rounds", params={"status": "open"}).json()["items"]
+    demo = next(bid for bid in demo_bids() if bid.round == 1)
     office = Caller(client, keys[f"demo programme office {demo.footprint}"])
 
     body = demo.create_body(round_["id"], footprint_ids, organisation_ids)
@@ -191,4 +195,34 @@ def test_the_demo_files_ship_with_the_package() -> None:
     assert files
     assert files <= shipped
     assert len(demo_bids()) == len(list((package / "demo" / "bids").glob("*.json"))) == 6
-    assert demo_places().round.body.name == "Transformation Fund 2017/18"
+    assert demo_places().rounds[0].body.name == "Transformation Fund 2017/18"
+
+
+def test_the_demo_round_has_been_through_the_panels_whole_job(
+    engine: Engine, client: TestClient
+) -> None:
+    keys = load(engine)
+    panel = demo_panel()
+    chair = Caller(client, keys[f"demo chair {panel.chair}"])
+    (round_,) = chair.get("/v1/rounds").json()["items"]
+    url = f"/v1/rounds/{round_['id']}"
+
+    assessments = chair.get(f"{url}/assessments", params={"limit": 100}).json()
+    conflicts = chair.get(f"{url}/conflicts").json()
+    moderations = chair.get(f"{url}/moderations").json()
+    ranking = chair.get(f"{url}/ranking").json()
+    decisions = chair.get(f"{url}/decisions").json()
+
+    assert round_["status"] == "decided"
+    assert len({a["account_id"] for a in assessments["items"]}) == 3
+    assert conflicts["total"] == 1
+    [moderated] = moderations["items"]
+    item = next(i for i in ranking["items"] if i["bid_id"] == moderated["bid_id"])
+    assert item["disagreement"] and item["moderated"]
+    assert sorted(i["rank"] for i in ranking["items"]) == [1, 2, 3, 4, 5]
+    assert decisions["total"] == 5
+    assert {d["outcome"] for d in decisions["items"]} == {
+        "approved",
+        "approved_with_conditions",
+        "rejected",
+    }
