@@ -135,10 +135,11 @@ class Disagreement:
 
 @dataclass(frozen=True)
 class CombinedScore:
-    """Assessors combined per criterion (mean or median), then weighted.
+    """The assessors' weighted scores combined (SPEC 4.8): their mean, or their median.
 
-    With the mean this equals the mean of the assessors' weighted scores; with the median it
-    is the weighted sum of per-criterion medians, so its terms still add up to it.
+    With the mean each term is the criterion's mean score. With the median the terms are the
+    median assessor's (an odd count) or the mean of the two middle assessors' (an even count),
+    so the terms still add up to the median weighted score.
     """
 
     weighted_score: float
@@ -148,6 +149,30 @@ class CombinedScore:
     spread: float
     disagreement: bool
     disagreements: tuple[Disagreement, ...]
+
+
+def _median_assessor_terms(
+    framework: CriteriaFramework, by_assessor: Sequence[AssessorWeightedScore]
+) -> list[ScoreTerm]:
+    """The terms of the median weighted score: the middle assessor's, or criterion by criterion
+    the mean of the two middle assessors' terms. Equal scores keep the assessors' given order."""
+    ranked = sorted(by_assessor, key=lambda item: item.score.score)
+    count = len(ranked)
+    middle = ranked[(count - 1) // 2 : count // 2 + 1]
+    names = " and ".join(repr(item.assessor) for item in middle)
+    detail = f"median of {count} assessors: " + (
+        f"assessor {names}" if len(middle) == 1 else f"mean of assessors {names}"
+    )
+    terms = []
+    columns = zip(*(item.score.terms for item in middle), strict=True)
+    for criterion, column in zip(framework.criteria, columns, strict=True):
+        value = statistics.fmean(term.value for term in column)
+        # A computed criterion is the same for every assessor: it keeps its own explanation.
+        why = column[0].detail if criterion.source is CriterionSource.COMPUTED else detail
+        terms.append(
+            ScoreTerm(criterion.key, criterion.weight, value, criterion.weight * value, why)
+        )
+    return terms
 
 
 def combine_assessments(
@@ -181,12 +206,15 @@ def combine_assessments(
         )
         for item, values in zip(assessments, per_assessor, strict=True)
     )
-    combine = statistics.fmean if combination is Combination.MEAN else statistics.median
-    combined = {
-        c.key: float(combine([values[c.key] for values in per_assessor])) for c in assessed_criteria
-    }
-    detail = f"{combination} of {len(assessments)} assessors"
-    terms = _criterion_terms(framework, combined, computed_values, detail)
+    if combination is Combination.MEAN or not by_assessor:
+        combined = {
+            c.key: statistics.fmean([values[c.key] for values in per_assessor])
+            for c in assessed_criteria
+        }
+        detail = f"{combination} of {len(assessments)} assessors"
+        terms = _criterion_terms(framework, combined, computed_values, detail)
+    else:
+        terms = _median_assessor_terms(framework, by_assessor)
 
     disagreements = []
     scores = [item.score.score for item in by_assessor]

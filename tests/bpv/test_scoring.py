@@ -24,10 +24,13 @@ from bpv.scoring import (
     Criterion,
     CriterionScore,
     CriterionSource,
+    ReturnFigures,
     ReturnMeasure,
+    ReturnScaling,
     Scale,
     ValueSettings,
     bcr_band,
+    check_return_counted_once,
     combine_assessments,
     computed_scores,
     value_score,
@@ -83,7 +86,7 @@ def test_weighted_score_is_the_sum_of_its_terms() -> None:
     assert "high" in bcr_term.detail
 
 
-def test_assessors_are_combined_by_mean_or_median_per_criterion() -> None:
+def test_assessors_are_combined_by_the_mean_or_median_of_their_weighted_scores() -> None:
     assessments = [
         AssessorScores("ann", scores(4.0, 3.0)),
         AssessorScores("bo", scores(3.0, 3.0)),
@@ -95,7 +98,8 @@ def test_assessors_are_combined_by_mean_or_median_per_criterion() -> None:
     fixed = 0.8 + 1.125
     assert mean.weighted_score == pytest.approx(0.3 * 3.0 + 0.2 * (11 / 3) + fixed)
     assert mean.weighted_score == pytest.approx(sum(a.score.score for a in mean.by_assessor) / 3)
-    assert median.weighted_score == pytest.approx(0.3 * 3.0 + 0.2 * 3.0 + fixed)
+    # Assessors' weighted scores less the computed part: ann 1.8, bo 1.5, cy 1.6; cy's stands.
+    assert median.weighted_score == pytest.approx(0.3 * 2.0 + 0.2 * 5.0 + fixed)
     assert "median of 3 assessors" in median.terms[0].detail
 
 
@@ -142,7 +146,7 @@ def test_an_undefined_bcr_has_no_band() -> None:
 
 
 def test_value_score_combines_quality_and_return_with_its_terms() -> None:
-    result = value_score(FRAMEWORK, weighted=3.0, bcr=1.7)
+    result = value_score(FRAMEWORK, weighted=3.0, returns=1.7)
     quality, returns = result.terms
     assert quality.value == pytest.approx(0.6)
     assert returns.value == 0.5
@@ -213,3 +217,124 @@ def test_bands_must_rise() -> None:
     with pytest.raises(InvalidInput) as error:
         value_score(FRAMEWORK, 3.0, 2.0, ValueSettings(bcr_bands=bands))
     assert error.value.field == "value.bcr_bands[5].lower"
+
+
+TWO_CRITERIA = CriteriaFramework(
+    "1", (criterion("impact", 0.6), criterion("reach", 0.4))
+)  # fmt: skip
+
+
+def assessor(name: str, impact: float, reach: float) -> AssessorScores:
+    return AssessorScores(
+        name, (CriterionScore("impact", impact), CriterionScore("reach", reach))
+    )  # fmt: skip
+
+
+def test_the_median_is_the_median_assessors_weighted_score_not_per_criterion_medians() -> None:
+    # Weighted: ann 0.6 x 5 + 0.4 x 1 = 3.4, bo 0.6 x 2 + 0.4 x 5 = 3.2, cy 0.6 x 3 + 0.4 x 2 = 2.6.
+    # Per-criterion medians (3, 2) would give 2.6; the median assessor, bo, gives 3.2.
+    three = [assessor("ann", 5, 1), assessor("bo", 2, 5), assessor("cy", 3, 2)]
+    mean = combine_assessments(TWO_CRITERIA, three)
+    median = combine_assessments(TWO_CRITERIA, three, combination=Combination.MEDIAN)
+    assert mean.weighted_score == pytest.approx(9.2 / 3)
+    assert median.weighted_score == pytest.approx(3.2)
+    assert [t.contribution for t in median.terms] == pytest.approx([1.2, 2.0])
+    assert "'bo'" in median.terms[0].detail
+
+
+def test_an_even_median_averages_the_two_middle_assessors_term_by_term() -> None:
+    # dee 0.6 x 0 + 0.4 x 4 = 1.6: the middle two are cy 2.6 and bo 3.2, median 2.9
+    # (per-criterion medians 2.5 and 3 would give 2.7).
+    four = [
+        assessor("ann", 5, 1),
+        assessor("bo", 2, 5),
+        assessor("cy", 3, 2),
+        assessor("dee", 0, 4),
+    ]
+    median = combine_assessments(TWO_CRITERIA, four, combination=Combination.MEDIAN)
+    assert median.weighted_score == pytest.approx(2.9)
+    assert [t.value for t in median.terms] == pytest.approx([2.5, 3.5])
+    assert math.fsum(t.contribution for t in median.terms) == pytest.approx(median.weighted_score)
+
+
+def test_return_is_refused_twice_when_a_criterion_already_scores_it() -> None:
+    with pytest.raises(InvalidInput) as error:
+        check_return_counted_once(FRAMEWORK, ValueSettings(0.6, 0.4))
+    assert error.value.field == "settings.value.return_weight"
+    assert "'bcr_band'" in error.value.message
+    check_return_counted_once(FRAMEWORK, ValueSettings(1.0, 0.0))
+    check_return_counted_once(TWO_CRITERIA, ValueSettings(0.6, 0.4))
+
+
+ROI = ValueSettings(0.5, 0.5, ReturnMeasure.CASH_RELEASING_ROI, roi_cap=1.0)
+NPSV_PER_POUND = ValueSettings(0.5, 0.5, ReturnMeasure.NPSV_PER_POUND, npsv_per_pound_cap=3.0)
+
+
+def returns(
+    roi: float | None = None, npsv: float | None = None, asked: float = 1e6
+) -> ReturnFigures:
+    return ReturnFigures(bcr=None, cash_releasing_roi=roi, npsv=npsv, requested_funding=asked)
+
+
+@pytest.mark.parametrize(
+    ("figures", "settings", "expected"),
+    [
+        (returns(roi=0.5), ROI, 0.75),  # (0.5 + 1) / (1 + 1)
+        (returns(roi=-1.5), ROI, 0.0),
+        (returns(roi=2.0), ROI, 1.0),
+        (returns(roi=None), ROI, 0.0),
+        (returns(npsv=1.5e6), NPSV_PER_POUND, 0.5),  # £1.50 a pound over a cap of 3
+        (returns(npsv=-2e5), NPSV_PER_POUND, 0.0),
+        (returns(npsv=1.5e6, asked=0.0), NPSV_PER_POUND, 0.0),
+    ],
+)
+def test_fixed_scaling_places_roi_and_npsv_per_pound_by_their_caps(
+    figures: ReturnFigures, settings: ValueSettings, expected: float
+) -> None:
+    result = value_score(TWO_CRITERIA, 2.5, figures, settings)
+    assert result.terms[1].value == pytest.approx(expected)
+    assert result.score == pytest.approx(0.5 * 0.5 + 0.5 * expected)
+
+
+def test_round_scaling_places_the_measure_between_the_rounds_lowest_and_highest() -> None:
+    round_roi = ValueSettings(
+        0.5, 0.5, ReturnMeasure.CASH_RELEASING_ROI, return_scaling=ReturnScaling.ROUND
+    )
+    # ROI 0.3 on a round from -0.2 to 0.8 sits halfway.
+    middle = value_score(TWO_CRITERIA, 2.5, returns(roi=0.3), round_roi, return_range=(-0.2, 0.8))
+    assert middle.terms[1].value == pytest.approx(0.5)
+    round_npsv = ValueSettings(
+        0.5, 0.5, ReturnMeasure.NPSV_PER_POUND, return_scaling=ReturnScaling.ROUND
+    )
+    # £2 a pound on a round from £0.50 to £4.50.
+    npsv = value_score(TWO_CRITERIA, 2.5, returns(npsv=4e6, asked=2e6), round_npsv,
+                       return_range=(0.5, 4.5))  # fmt: skip
+    assert npsv.terms[1].value == pytest.approx(0.375)
+    alike = value_score(TWO_CRITERIA, 2.5, returns(roi=0.3), round_roi, return_range=(0.3, 0.3))
+    assert alike.terms[1].value == 1.0
+    assert (
+        value_score(TWO_CRITERIA, 2.5, returns(), round_roi, return_range=(0.3, 0.3)).terms[1].value
+        == 0.0
+    )
+    unranged = value_score(TWO_CRITERIA, 2.5, returns(roi=0.5), round_roi)
+    assert unranged.terms[1].value == pytest.approx(0.75)
+    assert "fixed rule" in unranged.terms[1].detail
+
+
+def test_a_bcr_alone_cannot_score_a_measure_that_needs_more() -> None:
+    with pytest.raises(InvalidInput) as error:
+        value_score(TWO_CRITERIA, 2.5, 1.8, ROI)
+    assert error.value.field == "returns"
+
+
+@pytest.mark.parametrize(
+    ("settings", "field"),
+    [
+        (ValueSettings(roi_cap=0.0), "settings.value.roi_cap"),
+        (ValueSettings(npsv_per_pound_cap=math.nan), "settings.value.npsv_per_pound_cap"),
+    ],
+)
+def test_bad_caps_are_named(settings: ValueSettings, field: str) -> None:
+    with pytest.raises(InvalidInput) as error:
+        settings.validate("settings.value")
+    assert error.value.field == field
