@@ -326,6 +326,9 @@ def value_settings(value: api.ValueSettingsIn, field: str = "settings.value") ->
             for band in value.bcr_bands
         ),
         bcr_cap=value.bcr_cap,
+        roi_cap=value.roi_cap,
+        npsv_per_pound_cap=value.npsv_per_pound_cap,
+        return_scaling=value.return_scaling,
     )
     # A missing lower bound after the first band becomes -inf, which the domain refuses by name.
     settings.validate(field)

@@ -60,6 +60,18 @@ def revised(status: BidStatus) -> BidStatus:
     return BidStatus.DRAFT
 
 
+def delivery_started(status: BidStatus) -> BidStatus:
+    if status not in (BidStatus.APPROVED, BidStatus.APPROVED_WITH_CONDITIONS):
+        raise InvalidTransition(f"Only an approved bid goes into delivery; this bid is {status}.")
+    return BidStatus.IN_DELIVERY
+
+
+def delivery_closed(status: BidStatus) -> BidStatus:
+    if status is not BidStatus.IN_DELIVERY:
+        raise InvalidTransition(f"Only a bid in delivery can be closed; this bid is {status}.")
+    return BidStatus.CLOSED
+
+
 class RoundStatus(StrEnum):
     DRAFT = "draft"
     OPEN = "open"

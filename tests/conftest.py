@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Engine, delete
 from sqlalchemy.orm import Session
 
@@ -17,6 +18,11 @@ from app.tables import Base
 from tests.databases import backend, fresh_database
 
 SECRET = "test-secret"
+
+# A shared two-core machine can be slow for a moment; a property holds or fails however long an
+# example takes, so no example is failed for its time.
+hypothesis_settings.register_profile("bpv", deadline=None)
+hypothesis_settings.load_profile("bpv")
 DATABASE_FIXTURES = {"database_url", "engine", "client"}
 
 

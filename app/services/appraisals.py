@@ -32,7 +32,7 @@ from bpv.appraisal import (
 )
 from bpv.errors import InvalidInput
 from bpv.logic_model import Quality
-from bpv.scoring import ProvisionalScores, provisional_scores
+from bpv.scoring import ProvisionalScores, ReturnFigures, provisional_scores
 
 __all__ = ["BidAppraisalResult", "MonteCarloRequest", "appraise_version", "preview"]
 
@@ -90,7 +90,12 @@ def appraise_version(
         round_framework(round_),
         quality=quality,
         hypotheses=[h.hypothesis for h in inputs.hypotheses],
-        bcr=appraisal.bcr if appraisal else None,
+        returns=ReturnFigures(
+            bcr=appraisal.bcr if appraisal else None,
+            cash_releasing_roi=appraisal.roi if appraisal else None,
+            npsv=appraisal.npsv if appraisal else None,
+            requested_funding=requested_funding(version),
+        ),
         value=translate.value_settings(settings.value),
         evidence_strength=settings.evidence_strength.by_grade(),
     )

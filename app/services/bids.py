@@ -258,6 +258,18 @@ class BidService:
         bid.current_version = revision.number
         return self._touch(bid)
 
+    def start_delivery(self, bid: Bid, if_match: str | None) -> Bid:
+        self.principal.require_admin()
+        check_if_match(if_match, bid.version, required=False)
+        bid.status = lifecycle.delivery_started(BidStatus(bid.status))
+        return self._touch(bid)
+
+    def close(self, bid: Bid, if_match: str | None) -> Bid:
+        self.principal.require_admin()
+        check_if_match(if_match, bid.version, required=False)
+        bid.status = lifecycle.delivery_closed(BidStatus(bid.status))
+        return self._touch(bid)
+
     # Rules shared by the steps above
 
     def _require_owner(self, bid: Bid, if_match: str | None) -> None:

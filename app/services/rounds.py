@@ -25,7 +25,7 @@ from app.schemas.rounds import (
 from app.tables import Round, utcnow
 from bpv.appraisal import InputKind, UncertainInput, financial_year
 from bpv.lifecycle import BidStatus, RoundStatus, round_moved
-from bpv.scoring import CriteriaFramework, ValueSettings
+from bpv.scoring import CriteriaFramework, check_return_counted_once
 
 
 @dataclass
@@ -133,10 +133,6 @@ def check_configuration(criteria: list[CriterionIn], settings: RoundSettings) ->
     framework = translate.criteria_framework(criteria, 1)
     check_settings(settings)
     check_return_counted_once(framework, translate.value_settings(settings.value))
-
-
-def check_return_counted_once(framework: CriteriaFramework, value: ValueSettings) -> None:
-    """Placeholder until the domain's rule lands."""
 
 
 def check_settings(settings: RoundSettings) -> None:

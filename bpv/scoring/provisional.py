@@ -9,7 +9,7 @@ from bpv.hypotheses import SuccessHypothesis
 from bpv.logic_model import EvidenceGrade, Quality
 from bpv.scoring.computed import DEFAULT_EVIDENCE_STRENGTH, ComputedScore, computed_scores
 from bpv.scoring.framework import CriteriaFramework, CriterionSource, WeightedScore
-from bpv.scoring.value import ValueSettings, value_score
+from bpv.scoring.value import ReturnFigures, ValueSettings, value_score
 from bpv.scoring.weighted import CriterionScore, weighted_score
 
 
@@ -32,7 +32,7 @@ def provisional_scores(
     *,
     quality: Quality,
     hypotheses: Sequence[SuccessHypothesis],
-    bcr: float | None,
+    returns: ReturnFigures,
     value: ValueSettings,
     evidence_strength: Mapping[EvidenceGrade, float] = DEFAULT_EVIDENCE_STRENGTH,
 ) -> ProvisionalScores:
@@ -40,7 +40,7 @@ def provisional_scores(
         framework,
         quality=quality,
         hypotheses=hypotheses,
-        bcr=bcr,
+        bcr=returns.bcr,
         bcr_bands=value.bcr_bands,
         evidence_strength=evidence_strength,
     )
@@ -54,6 +54,6 @@ def provisional_scores(
         awaiting_assessment=tuple(c.key for c in pending),
         weighted_low=low,
         weighted_high=high,
-        value_low=value_score(framework, low.score, bcr, value),
-        value_high=value_score(framework, high.score, bcr, value),
+        value_low=value_score(framework, low.score, returns, value),
+        value_high=value_score(framework, high.score, returns, value),
     )

@@ -306,3 +306,22 @@ def test_an_envelope_names_any_year_an_appraisal_takes(admin: Caller) -> None:
 
     assert response.status_code == 200, response.text
     assert response.json()["envelope"]["by_year"] == {"2017": 5, "2999": 1}
+
+
+def test_a_round_that_would_count_return_twice_is_refused_naming_the_setting(
+    admin: Caller,
+) -> None:
+    with_return = [criterion("need", 0.6), criterion("bcr_band", 0.4, source="computed")]
+    body = {"name": "2017/18", "programme_areas": AREAS, "criteria": with_return}
+
+    twice = admin.post("/v1/rounds", json=body)
+    once = admin.post(
+        "/v1/rounds",
+        json={**body, "settings": {"value": {"quality_weight": 1, "return_weight": 0}}},
+    )
+    draft = admin.created("/v1/rounds", {"name": "2018/19", "programme_areas": AREAS})
+    later = patch(admin, draft, {"criteria": with_return})
+
+    assert twice.status_code == later.status_code == 422
+    assert problem_fields(twice) == problem_fields(later) == {"settings.value.return_weight"}
+    assert once.status_code == 201, once.text

@@ -19,6 +19,7 @@ from bpv.scoring import (
     DEFAULT_EVIDENCE_STRENGTH,
     WEIGHT_TOLERANCE,
     ReturnMeasure,
+    ReturnScaling,
 )
 
 
@@ -47,10 +48,22 @@ class ValueSettingsIn(Schema):
     """value = quality_weight x normalised weighted score + return_weight x normalised return."""
 
     quality_weight: Fraction = 0.5
-    return_weight: Fraction = 0.5
+    return_weight: Fraction = Field(
+        default=0.5,
+        description="Must be 0 when the criteria score return themselves (a computed bcr_band "
+        "criterion): return is never counted twice.",
+    )
     return_measure: ReturnMeasure = Field(
         default=ReturnMeasure.BCR_BAND,
-        description="bcr_band: the band's value; bcr_linear: min(max(BCR, 0) / bcr_cap, 1).",
+        description="bcr_band: the band's value; bcr_linear: min(max(BCR, 0) / bcr_cap, 1); "
+        "cash_releasing_roi: ROI from -1 (0) to roi_cap (1); npsv_per_pound: NPSV per pound "
+        "requested, min(max(x, 0) / npsv_per_pound_cap, 1).",
+    )
+    return_scaling: ReturnScaling = Field(
+        default=ReturnScaling.FIXED,
+        description="fixed: each bid's measure mapped by the rule above, whatever the other "
+        "bids; round: mapped min-max over the round's ranked bids (best 1, worst 0), which "
+        "makes a bid's value depend on the others (the ranking reports rank reversals).",
     )
     bcr_bands: list[BcrBandIn] = Field(
         default_factory=_default_bcr_bands,
@@ -60,6 +73,8 @@ class ValueSettingsIn(Schema):
         "1.5-2 medium, 2-4 high, above 4 very high.",
     )
     bcr_cap: Annotated[float, Strict(), Field(gt=0, le=1e6)] = 4.0
+    roi_cap: Annotated[float, Strict(), Field(gt=0, le=1e6)] = 1.0
+    npsv_per_pound_cap: Annotated[float, Strict(), Field(gt=0, le=1e6)] = 3.0
 
 
 class RoundMonteCarlo(MonteCarloIn):
