@@ -32,8 +32,11 @@ def _clean_text(value: str) -> str:
 # The same rules for the schema's readers: no NUL; not blank. (Lone surrogates, which I-JSON
 # (RFC 7493) forbids, are refused too, but no JSON Schema regex dialect can say so.)
 CLEAN_TEXT = r"^[^\u0000]*$"
-# A name is not blank: at least one character that is neither space nor refused.
-NAMED_TEXT = r"^[^\u0000]*[^\s\u0000][^\u0000]*$"
+# A name is not blank: at least one character that is neither space nor refused. The spaces are
+# spelled out as those the server strips (Unicode White_Space): a JSON Schema `\s` leaves out
+# U+0085 and adds U+FEFF, so schema and server would disagree.
+WHITE_SPACE = r"\t\n\u000b\u000c\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NAMED_TEXT = rf"^[^\u0000]*[^\u0000{WHITE_SPACE}][^\u0000]*$"
 
 Text = Annotated[
     str,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
 
+from app.schemas.common import NAMED_TEXT
 from tests.app.conftest import World, good_logic_model, hypothesis_body
 
 
@@ -146,3 +148,20 @@ def test_malformed_ids_in_the_path_are_422_not_500(world: World) -> None:
 
     assert response.status_code == 422
     assert "bid_id" in problem_fields(response)
+
+
+@pytest.mark.parametrize("blank", ["   ", "\u0085", "\u2003\u00a0", "\t\u3000"])
+def test_a_name_of_spaces_alone_is_refused_and_the_schema_says_so(world: World, blank: str) -> None:
+    response = world.admin.post("/v1/rounds", json={"name": blank, "programme_areas": ["x"]})
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "name"
+    assert re.fullmatch(NAMED_TEXT, blank) is None  # what the OpenAPI pattern says too
+
+
+def test_a_name_the_server_keeps_is_one_the_schema_allows(world: World) -> None:
+    for kept in ["\u001c", "\ufeff", "x\u0085"]:
+        response = world.admin.post("/v1/rounds", json={"name": kept, "programme_areas": ["x"]})
+
+        assert response.status_code == 201, (kept, response.text)
+        assert re.fullmatch(NAMED_TEXT, kept) is not None

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, event, select, update
 from sqlalchemy.orm import Session
 
 from app.services.panel_scores import panel_scores
-from app.tables import Assessment, BidPartner, BidVersion, Round
+from app.tables import Assessment, Round
 from bpv.scoring import AssessorScores, CriterionScore
 from tests.app.conftest import Caller, World, good_logic_model, hypothesis_body, nurse_costs
 
@@ -29,28 +29,6 @@ def submitted_with(world: World, **fields: Any) -> dict[str, Any]:
     assert submitted.status_code == 200, submitted.text
     result: dict[str, Any] = submitted.json()
     return result
-
-
-def store_partner_rows(engine: Engine, bid_id: str) -> None:
-    """The partner rows of the bid's versions, where the bid service has not written them.
-
-    The conflict rule reads partners from `bid_partners`; until the bid service writes
-    partner_ids there itself, the test puts them there from the version's content.
-    """
-    with Session(engine) as session, session.begin():
-        for version in session.scalars(
-            select(BidVersion).where(BidVersion.bid_id == uuid.UUID(bid_id))
-        ):
-            if version.partners:
-                continue
-            for position, partner_id in enumerate(version.content.get("partner_ids") or []):
-                session.add(
-                    BidPartner(
-                        bid_version_id=version.id,
-                        position=position,
-                        organisation_id=uuid.UUID(partner_id),
-                    )
-                )
 
 
 def organisation(world: World, code: str, footprint: dict[str, Any]) -> dict[str, Any]:
@@ -104,7 +82,6 @@ def test_a_declared_partner_organisation_hides_the_bid_in_any_footprint(
 ) -> None:
     partner = organisation(world, "RHQ", world.other_footprint)
     with_partner = submitted_with(world, partner_ids=[partner["id"]])
-    store_partner_rows(engine, with_partner["id"])
     without = world.submitted_bid()
 
     declare(world.assessor, world, organisation_id=partner["id"])
@@ -121,7 +98,6 @@ def test_a_partner_of_an_earlier_version_still_hides_the_bid(world: World, engin
     assert world.office.post(f"{url}/revise").status_code == 200
     assert world.office.patch(url, json={"partner_ids": []}, headers={"If-Match": "*"}).is_success
     assert world.office.post(f"{url}/submit").status_code == 200
-    store_partner_rows(engine, bid["id"])
 
     declare(world.assessor, world, organisation_id=partner["id"])
 

@@ -10,6 +10,7 @@ and is left out of the PostgreSQL rerun (marker `once`).
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +26,17 @@ from schemathesis.config._checks import (
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from app.auth import Principal
 from app.main import create_app
+from app.repositories.rounds import Rounds
 from app.schemas.common import CROSS_FIELD_RULE
 from app.schemas.keys import FOOTPRINT_ROLES, ROUND_ROLES, Role
+from app.schemas.rounds import RoundCreate, RoundUpdate
 from app.services.keys import issue_key
+from app.services.rounds import RoundService
 from app.settings import Settings
-from app.tables import Footprint, Round
+from app.tables import Footprint
+from bpv.lifecycle import RoundStatus
 from tests.conftest import SECRET
 
 pytestmark = pytest.mark.once
@@ -83,9 +89,11 @@ def key(engine: Engine, role: Role) -> str:
     """A key of `role`, scoped to a footprint or round of its own where the role needs one."""
     with Session(engine) as session, session.begin():
         footprint = Footprint(code="FUZ", name="Fuzz footprint", population=1000)
-        round_ = Round(name="Fuzz round", status="open", programme_areas=["diabetes"])
-        session.add_all([footprint, round_])
-        session.flush()
+        session.add(footprint)
+        loader = Principal(uuid.uuid4(), Role.ADMIN)
+        rounds = RoundService(session, Rounds(session, loader))
+        round_ = rounds.create(RoundCreate(name="Fuzz round", programme_areas=["diabetes"]))
+        rounds.update(round_, RoundUpdate(status=RoundStatus.OPEN))
         return issue_key(
             session,
             SECRET,
