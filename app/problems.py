@@ -88,6 +88,12 @@ class NotFound(ProblemError):
     title = "Not found"
 
 
+class NotAcceptable(ProblemError):
+    status = 406
+    slug = "not-acceptable"
+    title = "No representation the client accepts"
+
+
 class Conflict(ProblemError):
     status = 409
     slug = "conflict"

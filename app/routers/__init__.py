@@ -8,6 +8,7 @@ from app.routers import (
     assessments,
     bids,
     conflicts,
+    decisions,
     delivery,
     footprints,
     health,
@@ -15,6 +16,7 @@ from app.routers import (
     logic_models,
     moderations,
     organisations,
+    ranking,
     rounds,
 )
 
@@ -29,6 +31,8 @@ def include_all(app: FastAPI) -> None:
         conflicts,
         assessments,
         moderations,
+        ranking,
+        decisions,
         bids,
         delivery,
         logic_models,

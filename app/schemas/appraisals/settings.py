@@ -18,6 +18,7 @@ from bpv.scoring import (
     DEFAULT_DISAGREEMENT_TOLERANCE,
     DEFAULT_EVIDENCE_STRENGTH,
     WEIGHT_TOLERANCE,
+    Combination,
     ReturnMeasure,
     ReturnScaling,
 )
@@ -194,4 +195,9 @@ class RoundSettings(Schema):
         default=DEFAULT_DISAGREEMENT_TOLERANCE,
         description="Assessors' spread, as a fraction of a scale's range, beyond which a bid "
         "is flagged for moderation.",
+    )
+    combination: Combination = Field(
+        default=Combination.MEAN,
+        description="How a bid's per-assessor weighted scores combine into its weighted score "
+        "(SPEC 4.8): their mean (the default) or their median.",
     )

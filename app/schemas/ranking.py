@@ -1,0 +1,187 @@
+"""A round's ranking (SPEC 3.1, 4.8): its bids in rank order with the scores that place them,
+the funding line and how stable each rank is as the criteria weights vary."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from pydantic import Field
+
+from app.schemas.common import ReadSchema
+from bpv.scoring import Combination, CriteriaFramework, CriterionSource, ScoreTerm
+
+WITHHELD = (
+    " Withheld (null) from a programme office: with its own requests it would disclose other "
+    "footprints' bids."
+)
+
+
+class ScoreTermOut(ReadSchema):
+    name: str = Field(description="The criterion's key, or `quality` / `return`.")
+    weight: float
+    value: float
+    contribution: float = Field(description="weight x value; a score's terms add up to it.")
+    detail: str
+
+    @classmethod
+    def of(cls, term: ScoreTerm) -> ScoreTermOut:
+        return cls(
+            name=term.name,
+            weight=term.weight,
+            value=term.value,
+            contribution=term.contribution,
+            detail=term.detail,
+        )
+
+
+class CriterionSpreadOut(ReadSchema):
+    criterion: str
+    spread: float = Field(description="Highest minus lowest counted assessor score.")
+    relative_spread: float = Field(description="The spread as a fraction of the scale's range.")
+    disagreement: bool = Field(description="Beyond the round's disagreement tolerance.")
+
+
+class FundingLineOut(ReadSchema):
+    envelope: float
+    funded_count: int = Field(description="Bids inside the line.")
+    funded_total: float | None = Field(description="Their requested funding, added up." + WITHHELD)
+
+
+class StabilityOut(ReadSchema):
+    draws: int
+    spread: float
+    seed: int
+
+
+class RankedBidOut(ReadSchema):
+    bid_id: uuid.UUID
+    title: str
+    footprint_id: uuid.UUID
+    rank: int = Field(description="1 is best: by value score, then weighted score, then bid id.")
+    weighted_score: float = Field(
+        description="The score that ranks the bid: the moderated score when there is one, else "
+        "the assessors' combined weighted score (on the criteria's own scale)."
+    )
+    assessed_weighted_score: float | None = Field(
+        description="The counted assessors' combined weighted score; null when none scored."
+    )
+    moderated_score: float | None = Field(description="The chair's moderated score, or null.")
+    moderation_reason: str | None = None
+    moderated: bool
+    value_score: float = Field(description="Quality and return combined as the round says.")
+    terms: list[ScoreTermOut] = Field(description="The value score's terms (quality, return).")
+    criteria: list[ScoreTermOut] = Field(
+        description="The combined weighted score's terms, one per criterion."
+    )
+    spread: list[CriterionSpreadOut] = Field(
+        description="The counted assessors' spread on each assessor-scored criterion."
+    )
+    disagreement: bool = Field(description="Flagged for moderation (SPEC 4.8).")
+    assessors: int = Field(description="Counted assessors (conflicted ones left out).")
+    requested_funding: float
+    cumulative_funding: float | None = Field(
+        description="Requested funding of the bids ranked down to this one." + WITHHELD
+    )
+    inside_line: bool | None = Field(description="Inside the funding line; null: no envelope.")
+    rank_range: tuple[int, int] | None = Field(
+        description="P5 and P95 of its rank over the weight draws."
+    )
+    p_above_line: float | None = Field(
+        description="Share of weight draws in which it lies inside the funding line; null: no "
+        "envelope."
+    )
+    rank_acceptability: dict[str, float] | None = Field(
+        description="SMAA-2 rank acceptability: rank → share of draws in which it takes it."
+    )
+
+
+class UnrankedBidOut(ReadSchema):
+    bid_id: uuid.UUID
+    reason: str
+
+
+class RankReversalOut(ReadSchema):
+    removed: uuid.UUID = Field(description="The bid whose removal swaps the pairs.")
+    swapped: list[tuple[uuid.UUID, uuid.UUID]] = Field(
+        description="Pairs (a, b): a ranks above b with the bid, b above a without it."
+    )
+
+
+class RankingOut(ReadSchema):
+    round_id: uuid.UUID
+    criteria_version: int
+    settings_version: int
+    combination: Combination
+    envelope: float | None = Field(
+        description="The funding line's envelope: the round's total, else its years added up; "
+        "null when it has none."
+    )
+    funding_line: FundingLineOut | None
+    stability: StabilityOut
+    items: list[RankedBidOut]
+    unranked: list[UnrankedBidOut]
+    reversals: list[RankReversalOut]
+
+
+def criterion_spreads(
+    framework: CriteriaFramework, by_assessor: Sequence[Sequence[ScoreTerm]], tolerance: float
+) -> list[CriterionSpreadOut]:
+    """Each assessor-scored criterion's spread over the assessors' terms (in framework order)."""
+    spreads = []
+    for index, criterion in enumerate(framework.criteria):
+        if criterion.source is not CriterionSource.ASSESSOR or not by_assessor:
+            continue
+        values = [terms[index].value for terms in by_assessor]
+        spread = max(values) - min(values)
+        relative = spread / (criterion.scale.max - criterion.scale.min)
+        spreads.append(
+            CriterionSpreadOut(
+                criterion=criterion.key,
+                spread=spread,
+                relative_spread=relative,
+                disagreement=relative > tolerance,
+            )
+        )
+    return spreads
+
+
+Cell = str | int | float | bool | None
+"""A table cell of an export: a number, text, a boolean or nothing."""
+
+RANKING_COLUMNS = (
+    "rank",
+    "bid_id",
+    "title",
+    "weighted_score",
+    "value_score",
+    "requested_funding",
+    "cumulative_funding",
+    "inside_line",
+    "rank_p5",
+    "rank_p95",
+    "p_above_line",
+    "moderated",
+)
+
+
+def ranking_table(ranking: RankingOut) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
+    """The ranking's items as a table: one row per bid, the same figures as its JSON."""
+    rows: list[tuple[Cell, ...]] = [
+        (
+            item.rank,
+            str(item.bid_id),
+            item.title,
+            item.weighted_score,
+            item.value_score,
+            item.requested_funding,
+            item.cumulative_funding,
+            item.inside_line,
+            None if item.rank_range is None else item.rank_range[0],
+            None if item.rank_range is None else item.rank_range[1],
+            item.p_above_line,
+            item.moderated,
+        )
+        for item in ranking.items
+    ]
+    return RANKING_COLUMNS, rows
