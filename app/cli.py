@@ -79,7 +79,7 @@ def demo() -> None:
         engine.dispose()
     typer.echo("Demo keys (shown once; `bpv demo` issues fresh ones and revokes the old):")
     for name, key in keys:
-        typer.echo(f"  {name:<28} {key}")
+        typer.echo(f"  {name:<30} {key}")
 
 
 @keys_cli.command("create")

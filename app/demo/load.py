@@ -107,10 +107,10 @@ def load_demo(session: Session, server_secret: str) -> list[tuple[str, str]]:
         *_panel_roles(panel, rounds[0]),
         *(
             role
-            for round_ in rounds[1:]
+            for number, round_ in enumerate(rounds[1:], start=2)
             for role in (
-                DemoAccount(f"assessor, {round_.name}", Role.ASSESSOR, round_id=round_.id),
-                DemoAccount(f"chair, {round_.name}", Role.CHAIR, round_id=round_.id),
+                DemoAccount(f"assessor, round {number}", Role.ASSESSOR, round_id=round_.id),
+                DemoAccount(f"chair, round {number}", Role.CHAIR, round_id=round_.id),
             )
         ),
         DemoAccount(f"integration {footprints[0].code}", Role.INTEGRATION, footprints[0].id),

@@ -50,6 +50,13 @@ Name = Annotated[
     AfterValidator(_clean_text),
     Field(json_schema_extra={"pattern": NAMED_TEXT}),
 ]
+# Free text that says something (a reason, a rationale): never spaces alone.
+Statement = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=10_000, strip_whitespace=True),
+    AfterValidator(_clean_text),
+    Field(json_schema_extra={"pattern": NAMED_TEXT}),
+]
 Code = Annotated[
     str,
     StringConstraints(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"),

@@ -4,24 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Annotated
 
-from pydantic import AfterValidator, Field
+from pydantic import Field
 
-from app.schemas.common import NAMED_TEXT, ReadSchema, Schema, Text
-
-
-def _not_blank(value: str) -> str:
-    stripped = value.strip()
-    if not stripped:
-        raise ValueError("must not be blank")
-    return stripped
-
+from app.schemas.common import ReadSchema, Schema, Statement
 
 # Why a panel member acts: free text, never blank.
-Reason = Annotated[
-    Text, AfterValidator(_not_blank), Field(min_length=1, json_schema_extra={"pattern": NAMED_TEXT})
-]
+Reason = Statement
 
 
 class ConflictCreate(Schema):

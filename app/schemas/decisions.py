@@ -6,22 +6,16 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from enum import StrEnum
-from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import Field
 
-from app.schemas.common import ReadSchema, Schema, Text
+from app.schemas.common import ReadSchema, Schema, Statement
 from app.schemas.ranking import WITHHELD, Cell, FundingLineOut, StabilityOut
 from bpv.lifecycle import BidStatus
 from bpv.scoring import Combination
 
 MAX_DECISIONS = 1000
 MAX_CONDITIONS = 50
-
-
-# Text that says something: the service refuses text of spaces alone (naming the field), as
-# JSON Schema dialects disagree on what a space is.
-Statement = Annotated[Text, StringConstraints(min_length=1)]
 
 
 class Outcome(StrEnum):

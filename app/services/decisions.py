@@ -149,11 +149,6 @@ def _check_items(items: list[DecisionIn], under_assessment: Any) -> None:
                 _error(index, "bid_id", "no bid under assessment in this round has this id")
             )
         seen.add(item.bid_id)
-        if not item.rationale.strip():
-            errors.append(_error(index, "rationale", "a rationale must say something"))
-        for number, condition in enumerate(item.conditions or []):
-            if not condition.strip():
-                errors.append(_error(index, f"conditions[{number}]", "a condition is blank"))
         with_conditions = item.outcome is Outcome.APPROVED_WITH_CONDITIONS
         if with_conditions and not item.conditions:
             errors.append(_error(index, "conditions", "approved_with_conditions needs conditions"))
