@@ -2,7 +2,13 @@
 stability under varying weights and the rank-reversal check."""
 
 from bpv.ranking.funding_line import FUNDING_TOLERANCE, FundingLine
-from bpv.ranking.inputs import MAX_DRAWS, MAX_SEED, BidToRank, StabilitySettings
+from bpv.ranking.inputs import (
+    MAX_DRAWS,
+    MAX_SEED,
+    MAX_STABILITY_CELLS,
+    BidToRank,
+    StabilitySettings,
+)
 from bpv.ranking.ordering import SCORE_DECIMALS
 from bpv.ranking.ranking import RankedBid, Ranking, UnrankedBid, rank_bids
 from bpv.ranking.reversal import RankReversal
@@ -12,6 +18,7 @@ __all__ = [
     "FUNDING_TOLERANCE",
     "MAX_DRAWS",
     "MAX_SEED",
+    "MAX_STABILITY_CELLS",
     "SCORE_DECIMALS",
     "BidToRank",
     "FundingLine",

@@ -11,6 +11,8 @@ from bpv.errors import InvalidInput
 from bpv.scoring import AssessorScores, ComputedScore, ReturnFigures
 
 MAX_DRAWS = 10_000
+MAX_STABILITY_CELLS = 5_000_000
+"""Bids x draws in one stability run: the ranks of every bid in every draw are held at once."""
 MAX_SEED = 2**53 - 1
 """The largest seed a JSON number carries exactly."""
 

@@ -11,7 +11,7 @@ import numpy as np
 from bpv.appraisal.validation import require_finite, require_fraction, require_non_negative
 from bpv.errors import InvalidInput
 from bpv.ranking.funding_line import FundingLine, inside_line
-from bpv.ranking.inputs import BidToRank, StabilitySettings
+from bpv.ranking.inputs import MAX_STABILITY_CELLS, BidToRank, StabilitySettings
 from bpv.ranking.ordering import rank_order
 from bpv.ranking.reversal import RankReversal, rank_reversals, return_range
 from bpv.ranking.scored import ScoredBid
@@ -172,6 +172,14 @@ def rank_bids(
         line = FundingLine(envelope, funded, float(cumulative[funded - 1]) if funded else 0.0)
     stable: Sequence[BidStability | None] = [None] * len(scored)
     if stability is not None:
+        cells = len(scores) * stability.draws
+        if cells > MAX_STABILITY_CELLS:
+            most = max(1, MAX_STABILITY_CELLS // max(1, len(scores)))
+            raise InvalidInput(
+                f"{len(scores):,} bids x {stability.draws:,} draws is over the "
+                f"{MAX_STABILITY_CELLS:,} a stability run may take; ask for at most {most:,} draws",
+                "draws",
+            )
         stable = rank_stability(
             framework,
             scored,

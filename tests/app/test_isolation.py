@@ -25,6 +25,9 @@ def bid_requests(bid_id: str) -> list[tuple[str, str, dict[str, object]]]:
         ("POST", f"{url}/submit", {}),
         ("POST", f"{url}/withdraw", {}),
         ("POST", f"{url}/revise", {}),
+        ("POST", f"{url}/start-delivery", {}),
+        ("POST", f"{url}/close", {}),
+        ("GET", f"{url}/appraisal", {}),
     ]
 
 

@@ -191,3 +191,15 @@ def test_the_vectorised_stability_matches_one_draw_at_a_time(combination: Combin
         }
         moved += len(set(ranks)) > 1
     assert moved >= 4, "the case should move ranks about"
+
+
+def test_a_stability_run_over_its_cell_budget_is_refused_naming_draws() -> None:
+    many = [bid(f"bid {n:04}", (n % 5, (n * 3) % 5)) for n in range(600)]
+
+    with pytest.raises(InvalidInput) as refused:
+        rank_bids(TWO, many, value=QUALITY_ONLY, stability=StabilitySettings(draws=10_000))
+
+    assert refused.value.field == "draws"
+    assert "8,333" in refused.value.message  # the most draws 600 bids may take
+    within = rank_bids(TWO, many[:5], value=QUALITY_ONLY, stability=StabilitySettings(draws=10_000))
+    assert len(within.items) == 5
