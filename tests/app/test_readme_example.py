@@ -109,18 +109,26 @@ def test_the_worked_example_submits_a_bid_and_shows_its_appraisal_twice(
 ) -> None:
     runs = [run_example(server, tmp_path) for _ in range(2)]
 
+    appraisals = []
     for run in runs:
         assert run.returncode == 0, run.stderr
         values = json_values(run.stdout)
-        submitted, appraisal = values[-2], values[-1]
-        assert submitted == {"status": "submitted", "version": 1}
+        at = values.index({"status": "submitted", "version": 1})
+        findings, appraisal = values[at - 1], values[at + 1]
+        assert findings == {"quality": 1.0, "findings": []}
         assert appraisal["pv_costs"] > 0
         assert appraisal["npsv"] == appraisal["pv_benefits"] - appraisal["pv_costs"]
         assert appraisal["payback_year"] != 2017
-        findings = values[-3]
-        assert findings == {"quality": 1.0, "findings": []}
-    first, second = (json_values(run.stdout)[-1] for run in runs)
-    assert first == second  # the same bid twice, so the same figures
+        appraisals.append(appraisal)
+        # The panel's part: scored, ranked first and inside the envelope, approved, decided.
+        scored, ranked, decided = values[at + 3], values[at + 4], values[at + 5]
+        assert values[at + 2] == {"status": "closed"}
+        assert scored == {"scores": [4, 3]}
+        assert ranked["rank"] == 1 and ranked["inside_line"] is True
+        assert ranked["rank_range"] == [1, 1] and ranked["p_above_line"] == 1.0
+        assert decided == {"outcomes": ["approved"]}
+        assert values[at + 6 :] == [{"status": "decided"}, {"status": "approved"}]
+    assert appraisals[0] == appraisals[1]  # the same bid twice, so the same figures
 
 
 def test_a_refused_request_stops_the_example_with_the_problem(
