@@ -12,13 +12,9 @@ from app.compute_pool import ComputeSlotDep
 from app.deps import IdempotencyDep, PrincipalDep, SessionDep
 from app.exports import ExportFormat, ExportFormatDep, export_responses, table_response
 from app.problems import problem_responses
-from app.repositories.decisions import DecisionRecord
 from app.schemas.common import Page
 from app.schemas.decisions import (
     MAX_DECISIONS,
-    AppraisalFiguresOut,
-    DecidedByOut,
-    DecisionRankingOut,
     DecisionRead,
     DecisionsCreate,
     DecisionsRecorded,
@@ -61,7 +57,7 @@ def record_decisions(
     if replayed := idempotency.replay():
         return replayed
     recorded = DecisionsRecorded(
-        decisions=[decision_read(r, discloses=True) for r in service.record(round_, data)]
+        decisions=[DecisionRead.of(r, discloses=True) for r in service.record(round_, data)]
     )
     idempotency.record(status.HTTP_201_CREATED, recorded)
     return recorded
@@ -92,7 +88,7 @@ def list_decisions(
     records, total = DecisionService(session, principal).page(round_id, limit, offset)
     discloses = discloses_others(principal)
     page: Page[DecisionRead] = Page(
-        items=[decision_read(r, discloses=discloses) for r in records],
+        items=[DecisionRead.of(r, discloses=discloses) for r in records],
         total=total,
         limit=limit,
         offset=offset,
@@ -115,41 +111,4 @@ def get_decision(
     entry it was made on. Readable as the round's decisions are.
     """
     record = DecisionService(session, principal).get(round_id, decision_id)
-    return decision_read(record, discloses=discloses_others(principal))
-
-
-def decision_read(record: DecisionRecord, *, discloses: bool) -> DecisionRead:
-    """The API's decision; `discloses` False withholds who decided and the ranking's totals."""
-    decision, snapshot = record.decision, record.snapshot
-    ranking = DecisionRankingOut.model_validate(decision.ranking)
-    if not discloses:
-        line = ranking.funding_line
-        ranking = ranking.model_copy(
-            update={
-                "cumulative_funding": None,
-                "funding_line": None
-                if line is None
-                else line.model_copy(update={"funded_total": None}),
-            }
-        )
-    return DecisionRead(
-        id=decision.id,
-        round_id=decision.round_id,
-        bid_id=decision.bid_id,
-        title=record.title,
-        footprint_id=record.footprint_id,
-        outcome=decision.outcome,
-        rationale=decision.rationale,
-        conditions=decision.conditions,
-        portfolio_id=decision.portfolio_id,
-        bid_version=decision.bid_version,
-        snapshot_id=decision.snapshot_id,
-        criteria_version=decision.criteria_version,
-        settings_version=decision.settings_version,
-        decided_at=decision.created_at,
-        decided_by=DecidedByOut(account_id=decision.account_id, name=record.account_name)
-        if discloses
-        else None,
-        appraisal=AppraisalFiguresOut.model_validate(snapshot),
-        ranking=ranking,
-    )
+    return DecisionRead.of(record, discloses=discloses_others(principal))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 
@@ -13,6 +14,9 @@ from app.schemas.common import ReadSchema, Schema, Statement
 from app.schemas.ranking import WITHHELD, Cell, FundingLineOut, StabilityOut
 from bpv.lifecycle import BidStatus
 from bpv.scoring import Combination
+
+if TYPE_CHECKING:
+    from app.repositories.decisions import DecisionRecord
 
 MAX_DECISIONS = 1000
 MAX_CONDITIONS = 50
@@ -106,6 +110,43 @@ class DecisionRead(ReadSchema):
     )
     appraisal: AppraisalFiguresOut
     ranking: DecisionRankingOut
+
+    @classmethod
+    def of(cls, record: DecisionRecord, *, discloses: bool) -> DecisionRead:
+        """The API's decision; `discloses` False withholds who decided and the ranking's totals."""
+        decision, snapshot = record.decision, record.snapshot
+        ranking = DecisionRankingOut.model_validate(decision.ranking)
+        if not discloses:
+            line = ranking.funding_line
+            ranking = ranking.model_copy(
+                update={
+                    "cumulative_funding": None,
+                    "funding_line": None
+                    if line is None
+                    else line.model_copy(update={"funded_total": None}),
+                }
+            )
+        return cls(
+            id=decision.id,
+            round_id=decision.round_id,
+            bid_id=decision.bid_id,
+            title=record.title,
+            footprint_id=record.footprint_id,
+            outcome=decision.outcome,
+            rationale=decision.rationale,
+            conditions=decision.conditions,
+            portfolio_id=decision.portfolio_id,
+            bid_version=decision.bid_version,
+            snapshot_id=decision.snapshot_id,
+            criteria_version=decision.criteria_version,
+            settings_version=decision.settings_version,
+            decided_at=decision.created_at,
+            decided_by=DecidedByOut(account_id=decision.account_id, name=record.account_name)
+            if discloses
+            else None,
+            appraisal=AppraisalFiguresOut.model_validate(snapshot),
+            ranking=ranking,
+        )
 
 
 class DecisionsRecorded(ReadSchema):

@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 
 from app.schemas.common import ReadSchema
 from bpv.scoring import Combination, CriteriaFramework, CriterionSource, ScoreTerm
+
+if TYPE_CHECKING:
+    from app.services.ranking import RankedRound
+    from bpv.ranking import RankedBid
 
 WITHHELD = (
     " Withheld (null) from a programme office: with its own requests it would disclose other "
@@ -122,6 +127,79 @@ class RankingOut(ReadSchema):
     items: list[RankedBidOut]
     unranked: list[UnrankedBidOut]
     reversals: list[RankReversalOut]
+
+    @classmethod
+    def of(cls, ranked: RankedRound) -> RankingOut:
+        """The ranking as the caller may see it."""
+        ranking = ranked.ranking
+        line = ranking.funding_line
+        return cls(
+            round_id=ranked.round.id,
+            criteria_version=ranked.round.criteria_version,
+            settings_version=ranked.round.settings_version,
+            combination=ranked.settings.combination,
+            envelope=ranked.envelope,
+            funding_line=None
+            if line is None
+            else FundingLineOut(
+                envelope=line.envelope,
+                funded_count=line.funded_count,
+                funded_total=line.funded_total if ranked.discloses_totals else None,
+            ),
+            stability=StabilityOut(
+                draws=ranked.stability.draws,
+                spread=ranked.stability.spread,
+                seed=ranked.stability.seed,
+            ),
+            items=[_ranked_bid(ranked, item) for item in ranking.items],
+            unranked=[
+                UnrankedBidOut(bid_id=uuid.UUID(item.bid_id), reason=item.reason)
+                for item in ranking.unranked
+            ],
+            reversals=[
+                RankReversalOut(
+                    removed=uuid.UUID(reversal.removed),
+                    swapped=[(uuid.UUID(a), uuid.UUID(b)) for a, b in reversal.swapped],
+                )
+                for reversal in ranking.reversals
+            ],
+        )
+
+
+def _ranked_bid(ranked: RankedRound, item: RankedBid) -> RankedBidOut:
+    bid_id = uuid.UUID(item.bid_id)
+    bid = ranked.bids[bid_id]
+    panel = ranked.panel.get(bid_id)
+    combined = item.combined
+    by_assessor = [] if combined is None else [a.score.terms for a in combined.by_assessor]
+    assert bid.snapshot is not None  # a ranked bid has one
+    return RankedBidOut(
+        bid_id=bid_id,
+        title=bid.title,
+        footprint_id=bid.bid.footprint_id,
+        rank=item.rank,
+        weighted_score=item.weighted_score,
+        assessed_weighted_score=None if combined is None else combined.weighted_score,
+        moderated_score=None if panel is None else panel.moderated_score,
+        moderation_reason=None if panel is None else panel.moderation_reason,
+        moderated=item.moderated,
+        value_score=item.value.score,
+        terms=[ScoreTermOut.of(term) for term in item.value.terms],
+        criteria=[] if combined is None else [ScoreTermOut.of(term) for term in combined.terms],
+        spread=criterion_spreads(
+            ranked.framework, by_assessor, ranked.settings.disagreement_tolerance
+        ),
+        disagreement=combined is not None and combined.disagreement,
+        assessors=0 if panel is None else len(panel.counted),
+        requested_funding=bid.snapshot.requested_funding,
+        cumulative_funding=item.cumulative_funding if ranked.discloses_totals else None,
+        inside_line=item.inside_line,
+        rank_range=item.rank_range,
+        p_above_line=item.p_above_line,
+        rank_acceptability=None
+        if item.rank_acceptability is None
+        else {str(rank): share for rank, share in sorted(item.rank_acceptability.items())},
+    )
 
 
 def criterion_spreads(
