@@ -32,9 +32,12 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
 ) -> None:
     """Serve the HTTP API (run `bpv migrate` first; put a reverse proxy in front in production)."""
+    import threading
+
     import uvicorn
 
     from app.main import create_app
+    from bpv.portfolio import start_worker_server
 
     settings = get_settings()
     try:
@@ -42,6 +45,9 @@ def serve(
     except InsecureSettings as refusal:
         typer.echo(f"error: {refusal}", err=True)
         raise typer.Exit(2) from None
+    # The process portfolio solvers fork from imports scipy once, beside the start-up, so the
+    # first portfolio request does not pay for it.
+    threading.Thread(target=start_worker_server, name="portfolio-workers", daemon=True).start()
     uvicorn.run(
         app,
         host=host or settings.host,

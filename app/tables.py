@@ -293,6 +293,7 @@ class AppraisalSnapshot(Created, Base):
     npsv: Mapped[float | None] = mapped_column(Double)
     bcr: Mapped[float | None] = mapped_column(Double)
     cash_releasing_roi: Mapped[float | None] = mapped_column(Double)
+    qalys: Mapped[float | None] = mapped_column(Double)  # discounted, as the appraisal gives them
     requested_funding: Mapped[float] = mapped_column(Double)
     quality_score: Mapped[float] = mapped_column(Double)
     computed: Mapped[list[Any]]
@@ -372,6 +373,23 @@ class Moderation(Created, Base):
     superseded_at: Mapped[dt.datetime | None]
 
 
+class PortfolioRun(Created, Base):
+    """One run of a round's portfolio selection, never changed: the problem exactly as it was
+    solved (its options built from the bids, budget, share limits and settings), and the answer."""
+
+    __tablename__ = "portfolio_runs"
+
+    round_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("rounds.id"), index=True)
+    account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("accounts.id"))
+    objective: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    solver_name: Mapped[str] = mapped_column(String(100))
+    solver_version: Mapped[str] = mapped_column(String(100))
+    gap_tolerance: Mapped[float] = mapped_column(Double)
+    request: Mapped[dict[str, Any]]
+    answer: Mapped[dict[str, Any]]
+
+
 class Decision(Created, Base):
     """The chair's decision on a bid: never changed or deleted (one per bid)."""
 
@@ -385,7 +403,7 @@ class Decision(Created, Base):
     outcome: Mapped[str] = mapped_column(String(40))
     rationale: Mapped[str] = mapped_column(Text)
     conditions: Mapped[list[Any]]
-    portfolio_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    portfolio_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("portfolio_runs.id"))
     criteria_version: Mapped[int] = mapped_column(Integer)
     settings_version: Mapped[int] = mapped_column(Integer)
     ranking: Mapped[dict[str, Any]]

@@ -8,6 +8,7 @@ from typing import Any
 
 from app.schemas import appraisals as api
 from app.schemas import distributions as dists
+from app.schemas import portfolio as portfolio_api
 from app.schemas.bids import CostLine as BidCostLineIn
 from app.schemas.hypotheses import AdditionalityIn, HypothesisCreate
 from app.schemas.logic_models import (
@@ -59,6 +60,24 @@ from bpv.logic_model import (
     Node,
     Quality,
     QualityWeights,
+)
+from bpv.portfolio import (
+    BindingConstraint,
+    Budget,
+    ConflictItem,
+    FrontierPoint,
+    GreedyComparison,
+    MarginalValue,
+    Option,
+    OptionReason,
+    PortfolioAnswer,
+    PortfolioProblem,
+    ReasonCode,
+    ShareDimension,
+    ShareLimit,
+    SolverInfo,
+    SolveSettings,
+    Status,
 )
 from bpv.scoring import (
     BcrBand,
@@ -333,3 +352,266 @@ def value_settings(value: api.ValueSettingsIn, field: str = "settings.value") ->
     # A missing lower bound after the first band becomes -inf, which the domain refuses by name.
     settings.validate(field)
     return settings
+
+
+# Portfolio selection: a request to the domain's problem, and problems and answers to and from
+# the documents a stored run keeps (years as JSON object keys, "2017").
+
+
+def portfolio_problem(request: portfolio_api.OptimiseRequest) -> PortfolioProblem:
+    """`POST /v1/portfolio/optimise`: the request's options, budget and limits."""
+    return PortfolioProblem(
+        options=tuple(_portfolio_option(option) for option in request.options),
+        budget=Budget(request.budget.total, _years(request.budget.by_year)),
+        shares=share_limits(request.shares),
+        settings=SolveSettings(
+            gap_tolerance=request.gap_tolerance,
+            time_limit=request.time_limit,
+            explain=request.explain,
+        ),
+    )
+
+
+def _portfolio_option(option: portfolio_api.OptionIn) -> Option:
+    return Option(
+        id=option.id,
+        value=option.value,
+        cost=option.cost if isinstance(option.cost, float | int) else _years(option.cost),
+        group=option.group,
+        requires=tuple(option.requires),
+        mandatory=option.mandatory,
+        excluded=option.excluded,
+        programme_area=option.programme_area,
+        footprint=option.footprint,
+    )
+
+
+def share_limits(shares: Iterable[portfolio_api.ShareIn]) -> tuple[ShareLimit, ...]:
+    return tuple(
+        ShareLimit(share.dimension, share.key, share.min_share, share.max_share) for share in shares
+    )
+
+
+def _years(amounts: Mapping[str, float]) -> dict[int, float]:
+    return {int(year): float(amount) for year, amount in amounts.items()}
+
+
+def _year_keys(amounts: Mapping[int, float]) -> dict[str, float]:
+    return {str(year): amount for year, amount in sorted(amounts.items())}
+
+
+def problem_document(problem: PortfolioProblem) -> dict[str, Any]:
+    """Everything the problem is, as JSON: `problem_from_document` gives it back whole."""
+    settings = problem.settings
+    return {
+        "options": [
+            {
+                "id": o.id,
+                "value": o.value,
+                "cost": _year_keys(o.cost) if isinstance(o.cost, Mapping) else o.cost,
+                "group": o.group,
+                "requires": list(o.requires),
+                "mandatory": o.mandatory,
+                "excluded": o.excluded,
+                "programme_area": o.programme_area,
+                "footprint": o.footprint,
+            }
+            for o in problem.options
+        ],
+        "budget": {"total": problem.budget.total, "by_year": _year_keys(problem.budget.by_year)},
+        "shares": [
+            {
+                "dimension": str(share.dimension),
+                "key": share.key,
+                "min_share": share.min_share,
+                "max_share": share.max_share,
+            }
+            for share in problem.shares
+        ],
+        "required_groups": list(problem.required_groups),
+        "settings": {
+            "gap_tolerance": settings.gap_tolerance,
+            "time_limit": settings.time_limit,
+            "explain": settings.explain,
+            "frontier": list(settings.frontier),
+            "near_line": settings.near_line,
+            "marginal_step": settings.marginal_step,
+        },
+    }
+
+
+def problem_from_document(doc: Mapping[str, Any]) -> PortfolioProblem:
+    settings = doc["settings"]
+    return PortfolioProblem(
+        options=tuple(
+            Option(
+                id=o["id"],
+                value=o["value"],
+                cost=_years(o["cost"]) if isinstance(o["cost"], Mapping) else o["cost"],
+                group=o["group"],
+                requires=tuple(o["requires"]),
+                mandatory=o["mandatory"],
+                excluded=o["excluded"],
+                programme_area=o["programme_area"],
+                footprint=o["footprint"],
+            )
+            for o in doc["options"]
+        ),
+        budget=Budget(doc["budget"]["total"], _years(doc["budget"]["by_year"])),
+        shares=tuple(
+            ShareLimit(ShareDimension(s["dimension"]), s["key"], s["min_share"], s["max_share"])
+            for s in doc["shares"]
+        ),
+        settings=SolveSettings(
+            gap_tolerance=settings["gap_tolerance"],
+            time_limit=settings["time_limit"],
+            explain=settings["explain"],
+            frontier=tuple(settings["frontier"]),
+            near_line=settings["near_line"],
+            marginal_step=settings["marginal_step"],
+        ),
+        required_groups=tuple(doc["required_groups"]),
+    )
+
+
+def _status(value: str | None) -> Status | None:
+    return None if value is None else Status(value)
+
+
+def answer_document(answer: PortfolioAnswer) -> dict[str, Any]:
+    """The answer as JSON, every figure as the domain gave it."""
+    greedy, solver = answer.greedy, answer.solver
+    return {
+        "status": str(answer.status),
+        "selected": list(answer.selected),
+        "total_value": answer.total_value,
+        "total_cost": answer.total_cost,
+        "cost_by_year": _year_keys(answer.cost_by_year),
+        "gap": answer.gap,
+        "gap_tolerance": answer.gap_tolerance,
+        "envelope": answer.envelope,
+        "funding_line": answer.funding_line,
+        "binding": [
+            {"name": b.name, "kind": b.kind, "slack": b.slack, "year": b.year}
+            for b in answer.binding
+        ],
+        "marginal_values": [
+            {
+                "year": m.year,
+                "step": m.step,
+                "value_gained": m.value_gained,
+                "status": str(m.status),
+            }
+            for m in answer.marginal_values
+        ],
+        "frontier": [
+            {
+                "share": p.share,
+                "envelope": p.envelope,
+                "value": p.value,
+                "status": str(p.status),
+                "total_cost": p.total_cost,
+            }
+            for p in answer.frontier
+        ],
+        "reasons": [
+            {
+                "option_id": r.option_id,
+                "selected": r.selected,
+                "reason": str(r.reason),
+                "detail": r.detail,
+                "value_per_pound": r.value_per_pound,
+                "value_if_flipped": r.value_if_flipped,
+                "flip_status": None if r.flip_status is None else str(r.flip_status),
+            }
+            for r in answer.reasons
+        ],
+        "greedy": {
+            "selected": list(greedy.selected),
+            "total_value": greedy.total_value,
+            "total_cost": greedy.total_cost,
+            "optimum_gain": greedy.optimum_gain,
+            "feasible": greedy.feasible,
+        },
+        "conflict": [
+            {
+                "name": c.name,
+                "kind": c.kind,
+                "detail": c.detail,
+                "option_ids": list(c.option_ids),
+                "year": c.year,
+            }
+            for c in answer.conflict
+        ],
+        "conflict_minimal": answer.conflict_minimal,
+        "solver": {
+            "name": solver.name,
+            "version": solver.version,
+            "time_limit": solver.time_limit,
+            "elapsed_seconds": solver.elapsed_seconds,
+            "stopped_from_outside": solver.stopped_from_outside,
+            "explanations_complete": solver.explanations_complete,
+            "best_found_by": solver.best_found_by,
+        },
+    }
+
+
+def answer_from_document(doc: Mapping[str, Any]) -> PortfolioAnswer:
+    greedy, solver = doc["greedy"], doc["solver"]
+    return PortfolioAnswer(
+        status=Status(doc["status"]),
+        selected=tuple(doc["selected"]),
+        total_value=doc["total_value"],
+        total_cost=doc["total_cost"],
+        cost_by_year=_years(doc["cost_by_year"]),
+        gap=doc["gap"],
+        gap_tolerance=doc["gap_tolerance"],
+        envelope=doc["envelope"],
+        funding_line=doc["funding_line"],
+        binding=tuple(
+            BindingConstraint(b["name"], b["kind"], b["slack"], b["year"]) for b in doc["binding"]
+        ),
+        marginal_values=tuple(
+            MarginalValue(m["year"], m["step"], m["value_gained"], Status(m["status"]))
+            for m in doc["marginal_values"]
+        ),
+        frontier=tuple(
+            FrontierPoint(
+                p["share"], p["envelope"], p["value"], Status(p["status"]), p["total_cost"]
+            )
+            for p in doc["frontier"]
+        ),
+        reasons=tuple(
+            OptionReason(
+                option_id=r["option_id"],
+                selected=r["selected"],
+                reason=ReasonCode(r["reason"]),
+                detail=r["detail"],
+                value_per_pound=r["value_per_pound"],
+                value_if_flipped=r["value_if_flipped"],
+                flip_status=_status(r["flip_status"]),
+            )
+            for r in doc["reasons"]
+        ),
+        greedy=GreedyComparison(
+            selected=tuple(greedy["selected"]),
+            total_value=greedy["total_value"],
+            total_cost=greedy["total_cost"],
+            optimum_gain=greedy["optimum_gain"],
+            feasible=greedy["feasible"],
+        ),
+        conflict=tuple(
+            ConflictItem(c["kind"], c["detail"], tuple(c["option_ids"]), c["year"], c["name"])
+            for c in doc["conflict"]
+        ),
+        conflict_minimal=doc["conflict_minimal"],
+        solver=SolverInfo(
+            name=solver["name"],
+            version=solver["version"],
+            time_limit=solver["time_limit"],
+            elapsed_seconds=solver["elapsed_seconds"],
+            stopped_from_outside=solver["stopped_from_outside"],
+            explanations_complete=solver["explanations_complete"],
+            best_found_by=solver["best_found_by"],
+        ),
+    )

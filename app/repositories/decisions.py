@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
@@ -22,6 +22,14 @@ class RoundBid(NamedTuple):
     version_number: int
     title: str
     snapshot: AppraisalSnapshot | None
+
+
+class BidRequest(NamedTuple):
+    """What a bid's current version asks for: its programme area, and its requested funding as
+    stored (a list of `{year, amount}`, or None)."""
+
+    programme_area: str
+    requested_funding: list[Any] | None
 
 
 class RoundBids:
@@ -47,6 +55,24 @@ class RoundBids:
             .order_by(Bid.created_at, Bid.id)
         )
         return [RoundBid(*row) for row in self.session.execute(stmt)]
+
+    def requests(
+        self, round_id: uuid.UUID, statuses: Collection[str]
+    ) -> dict[uuid.UUID, BidRequest]:
+        """What the current version of each of the round's bids in `statuses` asks for, by
+        bid id (the requested funding alone of its content)."""
+        stmt = (
+            select(Bid.id, BidVersion.programme_area, BidVersion.content["requested_funding"])
+            .join(
+                BidVersion,
+                and_(BidVersion.bid_id == Bid.id, BidVersion.number == Bid.current_version),
+            )
+            .where(Bid.round_id == round_id, Bid.status.in_(list(statuses)))
+        )
+        return {
+            bid_id: BidRequest(area, funding)
+            for bid_id, area, funding in self.session.execute(stmt)
+        }
 
 
 class DecisionRecord(NamedTuple):

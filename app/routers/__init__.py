@@ -16,6 +16,7 @@ from app.routers import (
     logic_models,
     moderations,
     organisations,
+    portfolio,
     ranking,
     rounds,
 )
@@ -32,6 +33,7 @@ def include_all(app: FastAPI) -> None:
         assessments,
         moderations,
         ranking,
+        portfolio,
         decisions,
         bids,
         delivery,

@@ -38,7 +38,9 @@ class DecisionIn(Schema):
         description="Required for approved_with_conditions, and only there.",
     )
     portfolio_id: uuid.UUID | None = Field(
-        default=None, description="The portfolio run the decision came from."
+        default=None,
+        description="The portfolio run of this round the decision came from "
+        "(`POST /v1/rounds/{id}/portfolio`).",
     )
 
 

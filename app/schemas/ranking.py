@@ -133,6 +133,7 @@ class RankingOut(ReadSchema):
         """The ranking as the caller may see it."""
         ranking = ranked.ranking
         line = ranking.funding_line
+        assert ranked.stability is not None  # the ranking's readers always draw weights
         return cls(
             round_id=ranked.round.id,
             criteria_version=ranked.round.criteria_version,

@@ -4,6 +4,7 @@ bid version, appraisal snapshot and ranking entry it was made on, and never chan
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 from app.auth import Principal
 from app.problems import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from app.repositories.decisions import DecisionRecord, Decisions, RoundBids
+from app.repositories.portfolio import PortfolioRuns
 from app.repositories.rounds import Rounds
 from app.schemas.decisions import DecisionIn, DecisionsCreate, Outcome
 from app.schemas.keys import Role
@@ -54,7 +56,9 @@ class DecisionService:
             bid.bid.id: bid
             for bid in RoundBids(self.session).current(round_.id, {BidStatus.UNDER_ASSESSMENT})
         }
-        _check_items(data.decisions, bids.keys())
+        named = {item.portfolio_id for item in data.decisions if item.portfolio_id is not None}
+        portfolios = PortfolioRuns(self.session).of_round(round_.id, named)
+        _check_items(data.decisions, bids.keys(), portfolios)
         decisions = Decisions(self.session, self.principal)
         already = decisions.decided([item.bid_id for item in data.decisions])
         conflicts = [
@@ -137,8 +141,11 @@ def _fields(errors: list[FieldError]) -> str:
     return ", ".join(error.field for error in errors)
 
 
-def _check_items(items: list[DecisionIn], under_assessment: Any) -> None:
-    """422 naming every item that cannot be a decision of this round."""
+def _check_items(
+    items: list[DecisionIn], under_assessment: Any, portfolios: Collection[uuid.UUID]
+) -> None:
+    """422 naming every item that cannot be a decision of this round (`portfolios`: the
+    portfolio runs of the round the items name)."""
     errors = []
     seen: set[uuid.UUID] = set()
     for index, item in enumerate(items):
@@ -156,8 +163,7 @@ def _check_items(items: list[DecisionIn], under_assessment: Any) -> None:
             errors.append(
                 _error(index, "conditions", f"an {item.outcome} decision takes no conditions")
             )
-        if item.portfolio_id is not None:
-            # Portfolio runs are not stored yet: no id can name one.
+        if item.portfolio_id is not None and item.portfolio_id not in portfolios:
             errors.append(
                 _error(index, "portfolio_id", f"no portfolio {item.portfolio_id} in this round")
             )
@@ -171,6 +177,7 @@ def ranking_entry(ranked: RankedRound, bid_id: uuid.UUID) -> dict[str, Any]:
     """The bid's entry in the ranking, with what the ranking was computed under (a document)."""
     ranking = ranked.ranking
     line = ranking.funding_line
+    assert ranked.stability is not None  # decisions rank with DECISION_STABILITY
     entry: dict[str, Any] = {
         "bids_ranked": len(ranking.items),
         "envelope": ranked.envelope,

@@ -60,7 +60,7 @@ class RankedRound:
     framework: CriteriaFramework
     settings: RoundSettings
     envelope: float | None
-    stability: StabilitySettings
+    stability: StabilitySettings | None
     ranking: Ranking
     bids: Mapping[uuid.UUID, RoundBid]
     panel: Mapping[uuid.UUID, BidPanelScores]
@@ -115,8 +115,9 @@ class RankingService:
             return ranked
         return _own_footprint(ranked, self.principal.footprint_id)
 
-    def rank(self, round_: Round, stability: StabilitySettings) -> RankedRound:
-        """Every bid of the round that the panel assessed, ranked (whoever asks)."""
+    def rank(self, round_: Round, stability: StabilitySettings | None) -> RankedRound:
+        """Every bid of the round that the panel assessed, ranked (whoever asks); with no
+        `stability`, no weight draws and no stability figures."""
         if RoundStatus(round_.status) not in RANKED_ROUNDS:
             raise Conflict(
                 f"A round is ranked once it is closed; this one is {round_.status}.",

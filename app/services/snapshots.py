@@ -29,6 +29,7 @@ def snapshot_of(version: BidVersion, result: BidAppraisalResult) -> AppraisalSna
         npsv=None if appraisal is None else appraisal.npsv,
         bcr=None if appraisal is None else appraisal.bcr,
         cash_releasing_roi=None if appraisal is None else appraisal.roi,
+        qalys=None if appraisal is None else appraisal.discounted_qalys,
         requested_funding=result.requested_funding,
         quality_score=result.quality.score,
         computed=[

@@ -9,15 +9,23 @@ from tests.app.conftest import Caller, World, good_logic_model, hypothesis_body,
 
 
 def submitted_bid(
-    world: World, caller: Caller | None = None, *, title: str, funding: float
+    world: World,
+    caller: Caller | None = None,
+    *,
+    title: str,
+    funding: float | dict[int, float],
+    **fields: Any,
 ) -> dict[str, Any]:
-    """A bid of the world's round, submitted, asking for `funding` pounds in 2017."""
+    """A bid of the world's round, submitted, asking for `funding` pounds in 2017 (or pounds
+    by financial year)."""
     caller = caller or world.office
+    by_year = funding if isinstance(funding, dict) else {2017: funding}
     bid = world.draft_bid(
         caller,
         title=title,
         cost_lines=[nurse_costs()],
-        requested_funding=[{"year": 2017, "amount": funding}],
+        requested_funding=[{"year": y, "amount": amount} for y, amount in by_year.items()],
+        **fields,
     )
     put = caller.put(
         f"/v1/bids/{bid['id']}/logic-model", json=good_logic_model(), headers={"If-Match": "*"}

@@ -215,6 +215,22 @@ def test_a_bad_item_is_refused_naming_its_field(
     assert stored(engine) == 0
 
 
+def test_a_decision_names_the_portfolio_run_it_came_from(
+    world: World, engine: Engine, bids: dict[str, dict[str, Any]]
+) -> None:
+    run = world.chair.created(f"/v1/rounds/{world.round['id']}/portfolio", {})
+    assert sorted(run["selected"]) == sorted([bids["funded"]["id"], bids["conditional"]["id"]])
+
+    response = decide(world, approve(bids["funded"], portfolio_id=run["id"]))
+
+    assert response.status_code == 201, response.text
+    [decision] = response.json()["decisions"]
+    assert decision["portfolio_id"] == run["id"]
+    assert world.chair.get(f"{decisions_path(world)}/{decision['id']}").json() == decision
+    with Session(engine) as session:
+        assert session.scalars(select(Decision.portfolio_id)).one() == uuid.UUID(run["id"])
+
+
 def test_a_bid_of_another_round_or_decided_twice_in_one_request_is_refused(
     world: World, engine: Engine, bids: dict[str, dict[str, Any]]
 ) -> None:

@@ -28,6 +28,7 @@ from app.schemas.bids import (
 )
 from app.schemas.keys import Role
 from app.schemas.logic_models import MAX_NODES
+from app.schemas.portfolio import MAX_OPTIONS, MAX_REQUIRES, MAX_REQUIRES_TOTAL
 from app.services.keys import issue_key
 from app.settings import Settings
 from tests.app.conftest import Caller, World, good_logic_model, hypothesis_body
@@ -332,3 +333,26 @@ def test_a_refused_client_is_let_in_again_once_its_retry_after_has_passed() -> N
             assert (await client.get("/v1/rounds")).status_code == 204
 
     asyncio.run(scenario())
+
+
+def test_a_portfolio_over_the_caps_on_options_or_requires_is_refused(
+    make_client: Any, world: World
+) -> None:
+    # The caps lie inside the default 10 MiB body limit, which the suite's app lowers.
+    office = Caller(make_client(max_body_bytes=10 * 1024 * 1024), world.office.key)
+
+    def optimise(options: list[dict[str, Any]]) -> list[str]:
+        body = {"budget": {"total": 1}, "options": options}
+        response = office.post("/v1/portfolio/optimise", json=body)
+        assert response.status_code == 422, response.text
+        return [error["field"] for error in response.json()["errors"]]
+
+    many = [{"id": str(i), "cost": 0, "value": 0} for i in range(MAX_OPTIONS + 1)]
+    count = MAX_REQUIRES_TOTAL // MAX_REQUIRES + 1
+    requiring = [
+        {"id": str(i), "cost": 0, "value": 0, "requires": [str(j) for j in range(MAX_REQUIRES)]}
+        for i in range(count)
+    ]
+
+    assert optimise(many) == ["options"]
+    assert optimise(requiring) == ["options"]

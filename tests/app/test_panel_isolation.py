@@ -161,6 +161,38 @@ def test_decisions_are_read_by_the_chair_administrators_and_the_bid_s_own_office
     assert other["items"] == []
 
 
+def portfolio_ready(panel: Panel) -> None:
+    """The bid scored (so it is ranked) and the round given an envelope."""
+    panel.world.assessor.created(f"{panel.url}/assessments", scores(panel))
+    envelope = {"envelope": {"total": 1_000_000}}
+    moved = panel.world.admin.patch(panel.url, json=envelope, headers={"If-Match": "*"})
+    assert moved.status_code == 200, moved.text
+
+
+def test_only_the_chair_runs_the_rounds_portfolio(panel: Panel) -> None:
+    portfolio_ready(panel)
+    check(panel, lambda p, c: c.post(f"{p.url}/portfolio", json={}), everyone_but("chair"))
+
+
+def test_portfolio_runs_are_read_by_the_chair_and_administrators(panel: Panel) -> None:
+    portfolio_ready(panel)
+    run = panel.world.chair.created(f"{panel.url}/portfolio", {})
+    check(
+        panel,
+        lambda p, c: c.get(f"{p.url}/portfolios/{run['id']}"),
+        everyone_but("chair", admin=0),
+    )
+
+
+def test_the_stateless_portfolio_is_open_to_every_role(panel: Panel) -> None:
+    body = {"budget": {"total": 10}, "options": [{"id": "a", "cost": 5, "value": 1}]}
+    check(
+        panel,
+        lambda p, c: c.post("/v1/portfolio/optimise", json=body),
+        {name: 0 for name in ROLES},
+    )
+
+
 def test_only_an_administrator_revokes_a_key_or_moves_a_bid_into_delivery(panel: Panel) -> None:
     key = panel.world.key("programme_office", footprint_id=panel.world.footprint["id"])
     listed = panel.world.admin.get("/v1/api-keys", params={"limit": 200}).json()["items"]

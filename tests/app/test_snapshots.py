@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.services import appraisals
 from app.tables import AppraisalSnapshot, BidVersion
-from tests.app.conftest import World
+from tests.app.conftest import World, good_logic_model, hypothesis_body, nurse_costs
 
 
 def snapshot_of(engine: Engine, bid_id: str) -> AppraisalSnapshot:
@@ -90,3 +90,21 @@ def test_a_revision_keeps_the_snapshot_of_the_version_it_revises(
         ).all()
     assert len(rows) == 2
     assert first.id in {row.id for row in rows}
+
+
+def test_a_snapshot_keeps_the_bids_discounted_qalys(world: World, engine: Engine) -> None:
+    bid = world.draft_bid(cost_lines=[nurse_costs()])
+    put = world.office.put(
+        f"/v1/bids/{bid['id']}/logic-model", json=good_logic_model(), headers={"If-Match": "*"}
+    )
+    assert put.status_code == 200, put.text
+    monetisation = {"value_per_unit": 0.01, "benefit_type": "qaly"}
+    world.office.created(
+        f"/v1/bids/{bid['id']}/hypotheses", hypothesis_body(monetisation=monetisation)
+    )
+    assert world.office.post(f"/v1/bids/{bid['id']}/submit").status_code == 200
+
+    snapshot = snapshot_of(engine, bid["id"])
+
+    assert snapshot.qalys is not None and snapshot.qalys > 0
+    assert snapshot.qalys == snapshot.document["appraisal"]["discounted_qalys"]

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -59,3 +63,80 @@ def test_every_migration_downgrades_and_upgrades_again(tmp_path: Path) -> None:
             assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
         finally:
             engine.dispose()
+
+
+class _Tables:
+    """The tables of a migrated database as reflected, to insert rows whose every required
+    column holds a plain value (ids as UUIDs, whatever the backend stores them as)."""
+
+    PLAIN: tuple[tuple[type, Any], ...] = (
+        (sa.DateTime, dt.datetime(2018, 1, 1, tzinfo=dt.UTC)),
+        (sa.JSON, {}),
+        (sa.Float, 0.0),
+        (sa.Integer, 1),
+        (sa.String, "x"),
+        (sa.Text, "x"),
+    )
+
+    def __init__(self, engine: Engine) -> None:
+        self.metadata = sa.MetaData()
+        self.metadata.reflect(engine)
+
+    def insert(self, connection: sa.Connection, name: str, **given: Any) -> None:
+        reflected = self.metadata.tables[name]
+        columns, row = [], dict(given)
+        for column in reflected.columns:
+            is_id = column.name == "id" or column.name.endswith("_id")
+            columns.append(sa.column(column.name, sa.Uuid() if is_id else column.type))
+            if column.name in row or column.nullable:
+                continue
+            row[column.name] = (
+                uuid.uuid4()
+                if is_id
+                else next(v for t, v in self.PLAIN if isinstance(column.type, t))
+            )
+        connection.execute(sa.table(name, *columns).insert().values(**row))
+
+
+@pytest.mark.db
+def test_existing_snapshots_get_their_qalys_from_the_appraisal_they_stored(
+    tmp_path: Path,
+) -> None:
+    with fresh_database(tmp_path) as url:
+        config = alembic_config(url)
+        command.upgrade(config, "0004")
+        engine = create_engine(url)
+        try:
+            tables = _Tables(engine)
+            footprint, round_, bid = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+            with engine.begin() as connection:
+                tables.insert(connection, "footprints", id=footprint)
+                tables.insert(connection, "rounds", id=round_)
+                tables.insert(connection, "bids", id=bid, footprint_id=footprint, round_id=round_)
+                documents = {
+                    "with": {"appraisal": {"discounted_qalys": 12.5}},
+                    "without": {"appraisal": None},
+                }
+                for number, (name, document) in enumerate(documents.items(), start=1):
+                    version = uuid.uuid4()
+                    tables.insert(connection, "bid_versions", id=version, bid_id=bid, number=number)
+                    tables.insert(
+                        connection,
+                        "appraisal_snapshots",
+                        bid_version_id=version,
+                        method_version=name,
+                        document=document,
+                    )
+        finally:
+            engine.dispose()
+
+        command.upgrade(config, "head")
+
+        engine = create_engine(url)
+        try:
+            with engine.connect() as connection:
+                stmt = sa.text("SELECT method_version, qalys FROM appraisal_snapshots")
+                qalys = {name: value for name, value in connection.execute(stmt)}
+        finally:
+            engine.dispose()
+    assert qalys == {"with": 12.5, "without": None}
