@@ -64,15 +64,11 @@ def additions(formulation: Formulation, selection: Selection, limits: Limits) ->
     funded_in_group = {
         f.group_of[i]: int(i) for i in np.flatnonzero(selection) if f.group_of[i] is not None
     }
+    values, costs = f.values.tolist(), f.total_costs.tolist()
     moves = []
     for i in np.flatnonzero(~selection & ~f.excluded).tolist():
         members = f.closure_of(i, selection)
-        move = Move(
-            i,
-            members,
-            float(sum(f.values[m] for m in members)),
-            float(sum(f.total_costs[m] for m in members)),
-        )
+        move = Move(i, members, sum(values[m] for m in members), sum(costs[m] for m in members))
         own = f.group_of[i]
         if own is not None and own in funded_in_group:
             move.alternative = funded_in_group[own]
@@ -105,17 +101,14 @@ def removals(formulation: Formulation, selection: Selection, limits: Limits) -> 
     activity = f.activity(selection)
     _, room_down = _left(f, limits, activity)
     lower_rows = np.isfinite(limits.row_lower).tolist()
+    values, costs = f.values.tolist(), f.total_costs.tolist()
+    mandatory = f.mandatory.tolist()
     moves = []
     for i in np.flatnonzero(selection & ~f.mandatory).tolist():
         members = f.dependants_of(i, selection)
-        if any(f.mandatory[m] for m in members):
+        if any(mandatory[m] for m in members):
             continue
-        move = Move(
-            i,
-            members,
-            -float(sum(f.values[m] for m in members)),
-            -float(sum(f.total_costs[m] for m in members)),
-        )
+        move = Move(i, members, -sum(values[m] for m in members), -sum(costs[m] for m in members))
         for row, need in f.needs(members, lower_rows).items():
             if need > room_down[row]:
                 owner = f.owner.get((row, "lower"))
