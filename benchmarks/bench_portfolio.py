@@ -215,6 +215,13 @@ def main() -> int:
     )
     startup = start_worker_server()
     print(f"worker server start (once per process, before the first request): {startup:.2f} s")
+    tiny = round_of_options(20, 2, 1)
+    overhead = statistics.median(timed(lambda: optimise_within_deadline(tiny))[1] for _ in range(5))
+    inside = statistics.median(timed(lambda: optimise(tiny))[1] for _ in range(5))
+    print(
+        f"a 20-option round through a worker: {overhead * 1000:.0f} ms, in process "
+        f"{inside * 1000:.0f} ms (the worker's cost per call: {(overhead - inside) * 1000:.0f} ms)"
+    )
     answer, seconds = timed(lambda: optimise_within_deadline(big))
     baseline = greedy_seconds(big)
     print(

@@ -64,15 +64,11 @@ def additions(formulation: Formulation, selection: Selection, limits: Limits) ->
     funded_in_group = {
         f.group_of[i]: int(i) for i in np.flatnonzero(selection) if f.group_of[i] is not None
     }
+    values, costs = f.values.tolist(), f.total_costs.tolist()
     moves = []
     for i in np.flatnonzero(~selection & ~f.excluded).tolist():
         members = f.closure_of(i, selection)
-        move = Move(
-            i,
-            members,
-            float(sum(f.values[m] for m in members)),
-            float(sum(f.total_costs[m] for m in members)),
-        )
+        move = Move(i, members, sum(values[m] for m in members), sum(costs[m] for m in members))
         own = f.group_of[i]
         if own is not None and own in funded_in_group:
             move.alternative = funded_in_group[own]
@@ -81,15 +77,15 @@ def additions(formulation: Formulation, selection: Selection, limits: Limits) ->
         for m in members[1:]:
             group = f.group_of[m]
             if excluded[m]:
-                move.unavailable = f"it needs {f.ids[m]}, which is excluded"
+                move.unavailable = f"It needs {f.ids[m]}, which is excluded"
                 move.needs_excluded = True
             elif group is not None and group in funded_in_group:
                 funded = f.ids[funded_in_group[group]]
-                move.unavailable = f"it needs {f.ids[m]}, but {funded} is funded in group {group}"
+                move.unavailable = f"It needs {f.ids[m]}, but {funded} is funded in group {group}"
                 move.broken.append((f.owner[(f.group_row[group], "upper")], 1.0, 0.0))
             elif group is not None and group in seen_groups:
                 other = f.ids[seen_groups[group]]
-                move.unavailable = f"it needs {f.ids[m]} and {other}, alternatives in group {group}"
+                move.unavailable = f"It needs {f.ids[m]} and {other}, alternatives in group {group}"
             elif group is not None:
                 seen_groups[group] = m
         for row, need in f.needs(members, upper_rows).items():
@@ -105,17 +101,14 @@ def removals(formulation: Formulation, selection: Selection, limits: Limits) -> 
     activity = f.activity(selection)
     _, room_down = _left(f, limits, activity)
     lower_rows = np.isfinite(limits.row_lower).tolist()
+    values, costs = f.values.tolist(), f.total_costs.tolist()
+    mandatory = f.mandatory.tolist()
     moves = []
     for i in np.flatnonzero(selection & ~f.mandatory).tolist():
         members = f.dependants_of(i, selection)
-        if any(f.mandatory[m] for m in members):
+        if any(mandatory[m] for m in members):
             continue
-        move = Move(
-            i,
-            members,
-            -float(sum(f.values[m] for m in members)),
-            -float(sum(f.total_costs[m] for m in members)),
-        )
+        move = Move(i, members, -sum(values[m] for m in members), -sum(costs[m] for m in members))
         for row, need in f.needs(members, lower_rows).items():
             if need > room_down[row]:
                 owner = f.owner.get((row, "lower"))
@@ -156,6 +149,9 @@ def mark_helpful_swaps(
 ) -> None:
     """For each removal that only a minimum stops, whether the room it frees would let in an
     out option (with what it needs) worth more than what leaves: then the minimum binds."""
+    blocked = [m for m in ins if m.broken and m.gain <= 0]
+    if not blocked:
+        return
     f = formulation
     room_up = limits.row_upper - f.activity(selection)
     upper_rows = (np.isfinite(limits.row_upper) & f.money_rows).tolist()
@@ -164,9 +160,7 @@ def mark_helpful_swaps(
         (m for m in outs if m.alternative is None and m.unavailable is None and m.gain > 0),
         key=lambda m: -m.gain,
     )
-    for removal in ins:
-        if not removal.broken or removal.gain > 0:
-            continue
+    for removal in blocked:
         lost = -removal.gain
         freed = f.needs(removal.members, upper_rows)
         for addition in candidates:
@@ -225,16 +219,16 @@ def explain(
         needed_by = [f.ids[b] for b in f.dependants[i] if selection[b]]
         move = ins.get(i)
         if f.mandatory[i]:
-            codes[i] = (ReasonCode.MANDATORY, "mandatory: funded whatever it costs")
+            codes[i] = (ReasonCode.MANDATORY, "Mandatory: funded whatever it costs")
         elif needed_by:
             verb = "is" if len(needed_by) == 1 else "are"
-            detail = f"required by {names(needed_by)}, which {verb} funded"
+            detail = f"Required by {names(needed_by)}, which {verb} funded"
             if own_ratio(i) is not None:
                 detail += f"; its own value per pound is {per_pound(ratio[i])}"
             codes[i] = (ReasonCode.REQUIRED_BY_SELECTED, detail)
         elif (group := f.group_of[i]) is not None and group in required_groups:
             others = [f.ids[m] for m in f.members[group] if m != i]
-            detail = f"group {group} must have one option funded, and this is the one chosen"
+            detail = f"Group {group} must have one option funded, and this is the one chosen"
             if others:
                 detail += f" over {names(others)}"
             codes[i] = (ReasonCode.NEEDED_FOR_GROUP, detail)
@@ -242,15 +236,15 @@ def explain(
             minimum = move.broken[0][0]
             if minimum.kind == "group":
                 code = ReasonCode.NEEDED_FOR_GROUP
-                detail = f"{minimum.detail}; without it none would be"
+                detail = f"Needed because {minimum.detail}; without it none would be"
             else:
                 code = ReasonCode.NEEDED_FOR_SHARE
-                detail = f"{minimum.detail}; without it that minimum would be missed"
+                detail = f"Needed because {minimum.detail}; without it that minimum would be missed"
             codes[i] = (code, detail)
         elif move is not None and move.gain > 0:
             codes[i] = (
                 ReasonCode.NOT_REACHED,
-                "dropping it would add value: the search stopped before it was tried out",
+                "Dropping it would add value: the search stopped before it was tried out",
             )
         else:
             on_value.append(i)
@@ -258,14 +252,14 @@ def explain(
     line = min(positive) if positive else None
     for i in on_value:
         if f.total_costs[i] <= 0:
-            detail = f"costs nothing and adds {amount(f.values[i])} of value"
+            detail = f"Costs nothing and adds {amount(f.values[i])} of value"
         elif line is not None and f.values[i] > 0:
             detail = (
-                f"value per pound {per_pound(ratio[i])}, at or above the funding line of "
+                f"Value per pound {per_pound(ratio[i])}, at or above the funding line of "
                 f"{per_pound(line)}"
             )
         else:
-            detail = "funded on its value"
+            detail = "Funded on its value"
         group = f.group_of[i]
         if group is not None and len(f.members[group]) > 1:
             others = [f.ids[m] for m in f.members[group] if m != i]
@@ -286,31 +280,34 @@ def _out_reason(
     f: Formulation, move: Move | None, line: float | None, proven: bool
 ) -> tuple[ReasonCode, str]:
     if move is None:
-        return ReasonCode.EXCLUDED, "excluded: never funded"
+        return ReasonCode.EXCLUDED, "Excluded: never funded"
     if move.alternative is not None:
         group = f.group_of[move.option]
         return (
             ReasonCode.BETTER_ALTERNATIVE,
-            f"{f.ids[move.alternative]} is funded instead in group {group}",
+            f"In group {group}, {f.ids[move.alternative]} is funded instead",
         )
     if move.unavailable is not None:
         return ReasonCode.PREREQUISITE_UNAVAILABLE, move.unavailable
     needed = [f.ids[m] for m in move.members[1:]]
-    with_needed = f"with {names(needed)}, which it needs, " if needed else ""
+    # "With A, which it needs, its value ..." or "Its value ...".
+    lead, its, value_word = ("", "Its", "Value")
+    if needed:
+        lead, its, value_word = (f"With {names(needed)}, which it needs, ", "its", "value")
     if move.gain <= 0:
-        return ReasonCode.NO_VALUE, f"{with_needed}its value is not positive".capitalize()
+        return ReasonCode.NO_VALUE, f"{lead}{its} value is not positive"
     breaks = _money_breaks(move)
     words = _break_words(breaks)
     if line is not None and move.cost > 0:
         ratio = move.gain / move.cost
         if ratio < line * (1 - RATIO_TOLERANCE):
             detail = (
-                f"{with_needed}value per pound {per_pound(ratio)} is below the funding line "
+                f"{lead}{value_word} per pound {per_pound(ratio)} is below the funding line "
                 f"of {per_pound(line)}"
             )
             if words:
                 detail += f"; it would also break {words}"
-            return ReasonCode.BELOW_LINE, detail[0].upper() + detail[1:]
+            return ReasonCode.BELOW_LINE, detail
     if breaks:
         kind = breaks[0][0].kind
         code = {

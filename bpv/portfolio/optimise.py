@@ -213,12 +213,12 @@ def _no_portfolio_reasons(f: Formulation, answer: PortfolioAnswer) -> tuple[Opti
     for i, option_id in enumerate(f.ids):
         if answer.status is Status.INFEASIBLE:
             code = ReasonCode.NO_FEASIBLE_PORTFOLIO
-            detail = "no portfolio meets every constraint"
+            detail = "No portfolio meets every constraint"
             if option_id in in_conflict:
                 detail += "; this option is named in the conflict"
         else:
             code = ReasonCode.NOT_REACHED
-            detail = "no portfolio meeting every constraint was found in time"
+            detail = "No portfolio meeting every constraint was found in time"
         per_pound = float(ratio[i]) if f.total_costs[i] > 0 else None
         reasons.append(OptionReason(option_id, False, code, detail, per_pound))
     return tuple(reasons)

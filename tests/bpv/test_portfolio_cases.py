@@ -123,7 +123,7 @@ def test_one_version_of_each_scheme_must_be_chosen() -> None:
     reasons = by_id(required)
     assert reasons["diabetes basic"].reason is ReasonCode.NEEDED_FOR_GROUP
     assert reasons["diabetes full"].reason is ReasonCode.BETTER_ALTERNATIVE
-    assert "diabetes basic is funded instead" in reasons["diabetes full"].detail
+    assert reasons["diabetes full"].detail == "In group diabetes, diabetes basic is funded instead"
     assert reasons["X"].reason is ReasonCode.BREAKS_BUDGET_YEAR
 
 
@@ -181,7 +181,7 @@ def test_each_option_says_why_it_is_in_or_out() -> None:
         "X": ReasonCode.EXCLUDED,
         "N": ReasonCode.NO_VALUE,
     }
-    assert reasons["P"].detail.startswith("required by B, which is funded")
+    assert reasons["P"].detail == "Required by B, which is funded; its own value per pound is 0.2"
     # Y is worth 1.5 a pound, above the line, but needs 70 in 2019 with 10 left.
     assert reasons["Y"].detail == (
         "It would break the 2019 budget (it needs £70 in 2019, £10 is left)"

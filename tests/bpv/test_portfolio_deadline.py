@@ -111,12 +111,12 @@ def test_a_solve_that_overruns_its_limit_is_stopped_and_the_greedy_set_answered(
 def test_stopped_while_explaining_the_main_answer_stands() -> None:
     # Everything fits the envelope, so the main answer is immediate; the frontier point at a
     # quarter of it is a long knapsack that HiGHS does not finish in time.
-    settings = SolveSettings(time_limit=2.0, frontier=(0.25,), near_line=0)
+    settings = SolveSettings(time_limit=4.0, frontier=(0.25,), near_line=0)
     problem = long_knapsack(30_000, 1.0, settings)
     started = time.monotonic()
     answer = optimise_within_deadline(problem)
     wall = time.monotonic() - started
-    assert wall < 2.0 + GRACE_SECONDS + 0.5
+    assert wall < 4.0 + GRACE_SECONDS + 0.5
     assert answer.status is Status.OPTIMAL
     assert len(answer.selected) == 30_000
     assert answer.solver.stopped_from_outside
