@@ -4,7 +4,8 @@ that is terminated when time is up, keeping what it has sent.
 The instances are genuinely hard for HiGHS 1.12, not slowed on purpose: a correlated
 knapsack over five years that it cannot prove in a second, and long one-budget knapsacks on
 which it runs its root LP far past its own time limit (30,000 options: about 6 s on a 0.5 s
-limit).
+limit). The margins on the wall time leave room for a busy machine yet stay well short of
+what HiGHS alone would take.
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ def test_a_hard_problem_is_answered_within_its_time_limit() -> None:
     started = time.monotonic()
     answer = optimise_within_deadline(problem)
     wall = time.monotonic() - started
-    assert wall < 1.5
+    assert wall < 1.0 + GRACE_SECONDS + 1.0
     assert answer.status in (Status.TIME_LIMIT, Status.OPTIMAL)
     assert answer.selected and within_budgets(problem, answer.selected)
     assert answer.solver.elapsed_seconds <= wall
@@ -97,7 +98,7 @@ def test_a_solve_that_overruns_its_limit_is_stopped_and_the_greedy_set_answered(
     started = time.monotonic()
     answer = optimise_within_deadline(problem)
     wall = time.monotonic() - started
-    assert wall < 1.0 + GRACE_SECONDS + 0.5
+    assert wall < 1.0 + GRACE_SECONDS + 2.0  # HiGHS alone: about 6 s
     assert answer.status is Status.TIME_LIMIT
     assert answer.solver.stopped_from_outside
     assert answer.solver.best_found_by == "greedy"
@@ -116,7 +117,7 @@ def test_stopped_while_explaining_the_main_answer_stands() -> None:
     started = time.monotonic()
     answer = optimise_within_deadline(problem)
     wall = time.monotonic() - started
-    assert wall < 4.0 + GRACE_SECONDS + 0.5
+    assert wall < 4.0 + GRACE_SECONDS + 2.0
     assert answer.status is Status.OPTIMAL
     assert len(answer.selected) == 30_000
     assert answer.solver.stopped_from_outside
