@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Collection
+from typing import TypeVar
 
 from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
@@ -22,6 +23,8 @@ from app.tables import (
     Moderation,
     Round,
 )
+
+Scored = TypeVar("Scored", Assessment, Moderation)
 
 
 class Panel:
@@ -75,13 +78,7 @@ class Panel:
         include_history: bool = False,
     ) -> tuple[list[Assessment], int]:
         """Assessments of the round, oldest first; only the current ones unless asked."""
-        stmt = select(Assessment).where(Assessment.round_id == round_.id, self._scope(Assessment))
-        if bid_id is not None:
-            stmt = stmt.where(Assessment.bid_id == bid_id)
-        if not include_history:
-            stmt = stmt.where(Assessment.superseded_at.is_(None))
-        order = (Assessment.created_at, Assessment.id)
-        return fetch_page(self.session, stmt.order_by(*order), limit, offset)
+        return self._scored_page(Assessment, round_, limit, offset, bid_id, include_history)
 
     def current_assessments(
         self, round_: Round, bid_ids: Collection[uuid.UUID] | None = None
@@ -119,13 +116,8 @@ class Panel:
         bid_id: uuid.UUID | None = None,
         include_history: bool = False,
     ) -> tuple[list[Moderation], int]:
-        stmt = select(Moderation).where(Moderation.round_id == round_.id, self._scope(Moderation))
-        if bid_id is not None:
-            stmt = stmt.where(Moderation.bid_id == bid_id)
-        if not include_history:
-            stmt = stmt.where(Moderation.superseded_at.is_(None))
-        order = (Moderation.created_at, Moderation.id)
-        return fetch_page(self.session, stmt.order_by(*order), limit, offset)
+        """Moderations of the round, oldest first; only the current ones unless asked."""
+        return self._scored_page(Moderation, round_, limit, offset, bid_id, include_history)
 
     def current_moderations(self, round_: Round) -> list[Moderation]:
         stmt = select(Moderation).where(
@@ -171,6 +163,23 @@ class Panel:
                 if organisation_id is not None:
                     found[bid_id].add(organisation_id)
         return found
+
+    def _scored_page(
+        self,
+        table: type[Scored],
+        round_: Round,
+        limit: int,
+        offset: int,
+        bid_id: uuid.UUID | None,
+        include_history: bool,
+    ) -> tuple[list[Scored], int]:
+        """A page of a round's assessments or moderations: both are superseded, never replaced."""
+        stmt = select(table).where(table.round_id == round_.id, self._scope(table))
+        if bid_id is not None:
+            stmt = stmt.where(table.bid_id == bid_id)
+        if not include_history:
+            stmt = stmt.where(table.superseded_at.is_(None))
+        return fetch_page(self.session, stmt.order_by(table.created_at, table.id), limit, offset)
 
     def _scope(self, table: type[Conflict | Assessment | Moderation]) -> ColumnElement[bool]:
         if self.principal is None:
