@@ -4,8 +4,9 @@
    scheme, 200 dependencies: proven optimal (gap 0) in under 2 s is the target, timed for the
    main answer alone (explain=False, in this process) at a 2 s and at the default 10 s time
    limit, and again with every explanation; and a round of a real round's size (100 options).
+   It is also timed with a stated gap tolerance of 1e-4, to show how far the target is.
 2. A one-budget knapsack of 100,000 options through `optimise_within_deadline` with a 10 s
-   limit: answered by the limit plus the worker's grace, whatever HiGHS does.
+   limit: answered within the limit, whatever HiGHS does.
 
 Each is set against the greedy ranking by value per pound on the same options (the baseline a
 spreadsheet gives): its time, and the value the optimum adds to it.
@@ -25,7 +26,6 @@ from dataclasses import replace
 import numpy as np
 
 from bpv.portfolio import (
-    GRACE_SECONDS,
     Budget,
     Option,
     PortfolioAnswer,
@@ -49,9 +49,7 @@ ENVELOPE_SHARE = 0.25
 KNAPSACK_OPTIONS = 100_000
 KNAPSACK_TIME_LIMIT = 10.0
 TARGET_SECONDS = 2.0
-ASSEMBLY_SECONDS = 0.5
-"""Beyond the limit and the grace: terminating the worker and building the answer from the
-greedy set or the last stage received."""
+STATED_TOLERANCE = 1e-4
 BASELINE_RUNS = 5
 
 
@@ -176,6 +174,18 @@ def main() -> int:
         f"main answer (explain=False), {TARGET_SECONDS:g} s limit: {main_seconds:.2f} s; "
         f"{describe(main_answer)}"
     )
+    stated, stated_seconds = timed(
+        lambda: optimise(
+            replace(
+                problem,
+                settings=SolveSettings(gap_tolerance=STATED_TOLERANCE, explain=False),
+            )
+        )
+    )
+    print(
+        f"main answer (explain=False), gap tolerance {STATED_TOLERANCE:g}, 10 s limit: "
+        f"{stated_seconds:.2f} s; {describe(stated)}"
+    )
     longer, longer_seconds = timed(
         lambda: optimise(replace(problem, settings=SolveSettings(explain=False)))
     )
@@ -232,9 +242,8 @@ def main() -> int:
     print(
         f"ratio: the deadline answer takes {seconds / baseline:.0f}x as long as the greedy ranking"
     )
-    allowed = KNAPSACK_TIME_LIMIT + GRACE_SECONDS + ASSEMBLY_SECONDS
-    if seconds > allowed:
-        failures.append(f"the knapsack took {seconds:.2f} s, over {allowed:g} s")
+    if seconds > KNAPSACK_TIME_LIMIT:
+        failures.append(f"the knapsack took {seconds:.2f} s, over its {KNAPSACK_TIME_LIMIT:g} s")
 
     for failure in failures:
         print(f"FAIL: {failure}", file=sys.stderr)

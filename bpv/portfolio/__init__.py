@@ -32,6 +32,7 @@ from bpv.portfolio.optimise import optimise
 from bpv.portfolio.problem import PortfolioProblem
 from bpv.portfolio.worker import (
     GRACE_SECONDS,
+    RESERVE_SECONDS,
     WorkerFailed,
     optimise_within_deadline,
     start_worker_server,
@@ -46,6 +47,7 @@ __all__ = [
     "MAX_OPTIONS",
     "MAX_TIME_LIMIT",
     "MAX_YEARS",
+    "RESERVE_SECONDS",
     "BindingConstraint",
     "Budget",
     "ConflictItem",

@@ -16,7 +16,6 @@ import numpy as np
 import pytest
 
 from bpv.portfolio import (
-    GRACE_SECONDS,
     Budget,
     Option,
     PortfolioProblem,
@@ -85,7 +84,7 @@ def test_a_hard_problem_is_answered_within_its_time_limit() -> None:
     started = time.monotonic()
     answer = optimise_within_deadline(problem)
     wall = time.monotonic() - started
-    assert wall < 1.0 + GRACE_SECONDS + 1.0
+    assert wall < 1.0 + 1.0  # the answer is due at 1 s; a busy machine may add to that
     assert answer.status in (Status.TIME_LIMIT, Status.OPTIMAL)
     assert answer.selected and within_budgets(problem, answer.selected)
     assert answer.solver.elapsed_seconds <= wall
@@ -98,11 +97,11 @@ def test_a_solve_that_overruns_its_limit_is_stopped_and_the_greedy_set_answered(
     started = time.monotonic()
     answer = optimise_within_deadline(problem)
     wall = time.monotonic() - started
-    assert wall < 1.0 + GRACE_SECONDS + 2.0  # HiGHS alone: about 6 s
+    assert wall < 1.0 + 2.0  # HiGHS alone: about 6 s
     assert answer.status is Status.TIME_LIMIT
     assert answer.solver.stopped_from_outside
     assert answer.solver.best_found_by == "greedy"
-    assert answer.gap is None
+    assert answer.gap is None or answer.gap > 0  # a gap when HiGHS had a bound to give
     assert answer.selected == answer.greedy.selected
     assert answer.total_value == answer.greedy.total_value
     assert within_budgets(problem, answer.selected)
@@ -117,7 +116,7 @@ def test_stopped_while_explaining_the_main_answer_stands() -> None:
     started = time.monotonic()
     answer = optimise_within_deadline(problem)
     wall = time.monotonic() - started
-    assert wall < 4.0 + GRACE_SECONDS + 2.0
+    assert wall < 4.0 + 2.0
     assert answer.status is Status.OPTIMAL
     assert len(answer.selected) == 30_000
     assert answer.solver.stopped_from_outside
