@@ -247,11 +247,16 @@ class BidPartner(Base):
 
 
 class Hypothesis(Created, Base):
+    """One version's copy of a success hypothesis. `stable_id` is the hypothesis's identity
+    across the bid's versions (the API's `id`): measurements and verdicts attach to it."""
+
     __tablename__ = "hypotheses"
+    __table_args__ = (UniqueConstraint("bid_version_id", "stable_id"),)
 
     bid_version_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("bid_versions.id", ondelete="CASCADE"), index=True
     )
+    stable_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
     ordinal: Mapped[int] = mapped_column(Integer)
     indicator_name: Mapped[str] = mapped_column(String(300), index=True)
     body: Mapped[dict[str, Any]]
@@ -407,3 +412,137 @@ class Decision(Created, Base):
     criteria_version: Mapped[int] = mapped_column(Integer)
     settings_version: Mapped[int] = mapped_column(Integer)
     ranking: Mapped[dict[str, Any]]
+
+
+class MeasurementBatch(Created, Base):
+    """One accepted `POST /v1/measurements`: who sent it, with which key (provenance)."""
+
+    __tablename__ = "measurement_batches"
+
+    account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("accounts.id"), index=True)
+    api_key_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("api_keys.id", ondelete="SET NULL")
+    )
+    footprint_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("footprints.id"), index=True)
+    measurement_count: Mapped[int] = mapped_column(Integer)
+    spend_count: Mapped[int] = mapped_column(Integer)
+
+
+class Measurement(Created, Base):
+    """A realised indicator value for a period. A correction (same bid, indicator, period and
+    source) supersedes the current row, which is kept (`superseded_at`)."""
+
+    __tablename__ = "measurements"
+    __table_args__ = (
+        Index(
+            "uq_measurements_current",
+            "bid_id",
+            "indicator_name",
+            "period_start",
+            "period_end",
+            "source",
+            unique=True,
+            sqlite_where=text("superseded_at IS NULL"),
+            postgresql_where=text("superseded_at IS NULL"),
+        ),
+    )
+
+    batch_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("measurement_batches.id"), index=True)
+    bid_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("bids.id"), index=True)
+    hypothesis_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)  # a hypothesis's stable id
+    indicator_name: Mapped[str] = mapped_column(String(300))
+    period_start: Mapped[dt.date]
+    period_end: Mapped[dt.date]
+    value: Mapped[float] = mapped_column(Double)
+    source: Mapped[str] = mapped_column(String(300))
+    superseded_at: Mapped[dt.datetime | None]
+
+
+class Spend(Created, Base):
+    """Actual spend on a cost line (its stable id) in a financial year; corrected like a
+    measurement (same bid, line, year and source)."""
+
+    __tablename__ = "spend"
+    __table_args__ = (
+        Index(
+            "uq_spend_current",
+            "bid_id",
+            "cost_line_id",
+            "year",
+            "source",
+            unique=True,
+            sqlite_where=text("superseded_at IS NULL"),
+            postgresql_where=text("superseded_at IS NULL"),
+        ),
+    )
+
+    batch_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("measurement_batches.id"), index=True)
+    bid_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("bids.id"), index=True)
+    cost_line_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    year: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[float] = mapped_column(Double)
+    source: Mapped[str] = mapped_column(String(300))
+    superseded_at: Mapped[dt.datetime | None]
+
+
+class WebhookSubscription(Created, Base):
+    """An account's alert subscription for a footprint or a round. `failing_since` is set at
+    the first failed delivery after a success; a day of failures disables it (with why)."""
+
+    __tablename__ = "webhook_subscriptions"
+
+    account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("accounts.id"), index=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    events: Mapped[list[Any]]
+    footprint_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("footprints.id"), index=True)
+    round_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("rounds.id"), index=True)
+    secret: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool]
+    failing_since: Mapped[dt.datetime | None]
+    disabled_at: Mapped[dt.datetime | None]
+    disabled_reason: Mapped[str | None] = mapped_column(Text)
+    deleted_at: Mapped[dt.datetime | None]
+
+
+class OutboxEvent(Created, Base):
+    """An event, written in the same transaction as the change that caused it. `dedup_key`
+    keeps an event that a scan may find again (a missing measurement) from being written twice."""
+
+    __tablename__ = "outbox_events"
+
+    event_type: Mapped[str] = mapped_column(String(60), index=True)
+    payload: Mapped[dict[str, Any]]
+    footprint_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("footprints.id"))
+    round_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("rounds.id"))
+    dedup_key: Mapped[str | None] = mapped_column(String(300), unique=True)
+
+
+class WebhookDelivery(Created, Base):
+    """One event due to one subscription; the worker claims due rows (FOR UPDATE SKIP LOCKED
+    on PostgreSQL) and moves them to delivered or abandoned."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        UniqueConstraint("event_id", "subscription_id"),
+        Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
+    )
+
+    event_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("outbox_events.id"))
+    subscription_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("webhook_subscriptions.id"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(20))
+    attempts: Mapped[int] = mapped_column(Integer)
+    next_attempt_at: Mapped[dt.datetime]
+    delivered_at: Mapped[dt.datetime | None]
+
+
+class WebhookAttempt(Created, Base):
+    """Every attempt to deliver, kept: when, how long, what the receiver answered or why not."""
+
+    __tablename__ = "webhook_attempts"
+
+    delivery_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("webhook_deliveries.id"), index=True)
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+    duration_ms: Mapped[float] = mapped_column(Double)

@@ -139,7 +139,7 @@ def bid_inputs(version: BidVersion, hypotheses: list[Hypothesis]) -> BidInputs:
 def _bid_hypothesis(row: Hypothesis) -> BidHypothesis:
     doc = HypothesisCreate.model_validate(row.body)
     return BidHypothesis(
-        id=str(row.id),
+        id=str(row.stable_id),
         number=row.ordinal,
         hypothesis=translate.hypothesis(doc),
         uncertainty=translate.hypothesis_uncertainty(doc),

@@ -180,6 +180,7 @@ class BidService:
         row = self.bids.add_hypothesis(
             Hypothesis(
                 bid_version_id=version.id,
+                stable_id=uuid.uuid4(),
                 ordinal=existing + 1,
                 indicator_name=data.indicator.name,
                 body=data.model_dump(mode="json"),
@@ -250,6 +251,7 @@ class BidService:
             self.bids.add_hypothesis(
                 Hypothesis(
                     bid_version_id=revision.id,
+                    stable_id=h.stable_id,
                     ordinal=h.ordinal,
                     indicator_name=h.indicator_name,
                     body=dict(h.body),
@@ -395,7 +397,7 @@ def _read_fields(bid: Bid, version: BidVersion) -> dict[str, Any]:
 
 def hypothesis_read(bid: Bid, version: BidVersion, row: Hypothesis) -> HypothesisRead:
     return HypothesisRead(
-        id=row.id,
+        id=row.stable_id,
         bid_id=bid.id,
         bid_version=version.number,
         created_at=row.created_at,
