@@ -1,4 +1,4 @@
-"""The `bpv` command: migrate, serve, load the demo, issue keys, write the OpenAPI document."""
+"""The `bpv` command: migrate, serve, deliver webhooks, load the demo, issue keys, write OpenAPI."""
 
 from __future__ import annotations
 
