@@ -1,4 +1,4 @@
-"""The `bpv` command: migrate, serve, load the demo, issue keys, write the OpenAPI document."""
+"""The `bpv` command: migrate, serve, deliver webhooks, load the demo, issue keys, write OpenAPI."""
 
 from __future__ import annotations
 
@@ -59,6 +59,34 @@ def serve(
         timeout_graceful_shutdown=settings.graceful_shutdown_timeout,
         log_config=_log_config(),
     )
+
+
+@cli.command()
+def worker() -> None:
+    """Deliver webhooks and look for missing measurements until SIGTERM or SIGINT.
+
+    Run `bpv migrate` first. Several workers may run at once.
+    """
+    import logging
+    import signal
+
+    from app.worker import Worker
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        runner = Worker(get_settings())
+    except ValueError as refusal:
+        typer.echo(f"error: {refusal}", err=True)
+        raise typer.Exit(2) from None
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        # Set explicitly: a shell starts background jobs with SIGINT ignored (`make run`).
+        signal.signal(signum, lambda *_: runner.stop())
+    try:
+        runner.run()
+    finally:
+        runner.close()
 
 
 def _log_config() -> dict[str, object]:

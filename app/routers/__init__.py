@@ -19,6 +19,7 @@ from app.routers import (
     portfolio,
     ranking,
     rounds,
+    webhooks,
 )
 
 
@@ -40,5 +41,6 @@ def include_all(app: FastAPI) -> None:
         logic_models,
         hypotheses,
         appraisals,
+        webhooks,
     ):
         app.include_router(module.router, prefix="/v1")
