@@ -8,6 +8,7 @@ from app.routers import (
     assessments,
     bids,
     conflicts,
+    cost_lines,
     decisions,
     delivery,
     footprints,
@@ -39,6 +40,7 @@ def include_all(app: FastAPI) -> None:
         delivery,
         logic_models,
         hypotheses,
+        cost_lines,
         appraisals,
     ):
         app.include_router(module.router, prefix="/v1")
