@@ -15,6 +15,7 @@ from app.routers import (
     health,
     hypotheses,
     logic_models,
+    measurements,
     moderations,
     organisations,
     portfolio,
@@ -41,6 +42,7 @@ def include_all(app: FastAPI) -> None:
         logic_models,
         hypotheses,
         cost_lines,
+        measurements,
         appraisals,
     ):
         app.include_router(module.router, prefix="/v1")
