@@ -135,9 +135,9 @@ class MeasurementService:
 
 
 class _Errors(list[_Error]):
-    def add(self, section: int, index: int, field: str, message: str, kind: str) -> None:
+    def add(self, section: int, index: int, field: str, message: str) -> None:
         name = "measurements" if section == 0 else "spend"
-        self.append(_Error(section, index, _field_error(f"{name}[{index}].{field}", message, kind)))
+        self.append(_Error(section, index, _field_error(f"{name}[{index}].{field}", message)))
 
 
 def _check_measurements(
@@ -151,7 +151,7 @@ def _check_measurements(
     unfit = _unfit_bids(bids)
     for index, item in items:
         if item.period_end < item.period_start:
-            errors.add(0, index, "period_end", "the period ends before it starts", "period_order")
+            errors.add(0, index, "period_end", "the period ends before it starts")
         key = (item.bid_id, item.indicator, item.period_start, item.period_end, item.source)
         if key in first_of:
             errors.add(
@@ -160,13 +160,12 @@ def _check_measurements(
                 "source",
                 f"repeats measurements[{first_of[key]}]: the same bid, indicator, period and "
                 "source (send one figure per period and source; a later batch corrects it)",
-                "duplicate",
             )
         else:
             first_of[key] = index
         bid = bids.get(item.bid_id)
         if bid is None or item.bid_id in unfit:
-            errors.add(0, index, "bid_id", *_why_unfit(item.bid_id, bid))
+            errors.add(0, index, "bid_id", _why_unfit(item.bid_id, bid))
             continue
         naming = bid.hypotheses_naming(item.indicator)
         if not naming:
@@ -177,7 +176,6 @@ def _check_measurements(
                 "indicator",
                 f"no hypothesis of the bid's decided version names indicator "
                 f"{item.indicator!r} (they name: {known})",
-                "unknown_indicator",
             )
         if item.hypothesis_id is None:
             resolved.append((item, naming[0] if len(naming) == 1 else None))
@@ -189,7 +187,6 @@ def _check_measurements(
                 index,
                 "hypothesis_id",
                 f"no hypothesis {item.hypothesis_id} in the bid's decided version",
-                "unknown_hypothesis",
             )
         elif naming and named != item.indicator:
             errors.add(
@@ -198,7 +195,6 @@ def _check_measurements(
                 "hypothesis_id",
                 f"hypothesis {item.hypothesis_id} names indicator {named!r}, not "
                 f"{item.indicator!r}",
-                "indicator_mismatch",
             )
         resolved.append((item, item.hypothesis_id))
     return errors, resolved
@@ -218,13 +214,12 @@ def _check_spend(
                 index,
                 "source",
                 f"repeats spend[{first_of[key]}]: the same bid, cost line, year and source",
-                "duplicate",
             )
         else:
             first_of[key] = index
         bid = bids.get(item.bid_id)
         if bid is None or item.bid_id in unfit:
-            errors.add(1, index, "bid_id", *_why_unfit(item.bid_id, bid))
+            errors.add(1, index, "bid_id", _why_unfit(item.bid_id, bid))
             continue
         if item.cost_line_id not in bid.cost_line_ids:
             errors.add(
@@ -232,7 +227,6 @@ def _check_spend(
                 index,
                 "cost_line_id",
                 f"no cost line {item.cost_line_id} in the bid's decided version",
-                "unknown_cost_line",
             )
     return errors
 
@@ -245,19 +239,17 @@ def _unfit_bids(bids: dict[uuid.UUID, FundedBid]) -> set[uuid.UUID]:
     }
 
 
-def _why_unfit(bid_id: uuid.UUID, bid: FundedBid | None) -> tuple[str, str]:
+def _why_unfit(bid_id: uuid.UUID, bid: FundedBid | None) -> str:
     """Why the item's bid takes no measurements. A bid of another footprint is reported as
     unknown, as one that does not exist: its existence is not disclosed."""
     if bid is None:
-        return f"no bid {bid_id} that this key posts for", "unknown_bid"
-    return (
-        f"the bid is {bid.status}: measurements are taken for approved bids and bids in delivery",
-        "not_funded",
-    )
+        return f"no bid {bid_id} that this key posts for"
+    return f"the bid is {bid.status}: measurements are taken for approved bids and bids in delivery"
 
 
-def _field_error(field: str, message: str, kind: str) -> FieldError:
-    return FieldError(field=field, location="body", message=message, type=kind)
+def _field_error(field: str, message: str) -> FieldError:
+    # "domain": a rule beyond the item's schema, as the service's other such errors are typed.
+    return FieldError(field=field, location="body", message=message, type="domain")
 
 
 def _index_of(path: str) -> int:
