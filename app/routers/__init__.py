@@ -6,7 +6,9 @@ from app.routers import (
     api_keys,
     appraisals,
     assessments,
+    benefits,
     bids,
+    calibration,
     conflicts,
     decisions,
     delivery,
@@ -40,5 +42,7 @@ def include_all(app: FastAPI) -> None:
         logic_models,
         hypotheses,
         appraisals,
+        benefits,
+        calibration,
     ):
         app.include_router(module.router, prefix="/v1")

@@ -1,0 +1,148 @@
+"""What benefits tracking reads of funded bids: the decided version and its hypotheses, the
+current measurements and spend. One query per kind for any number of bids."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from typing import NamedTuple, TypeVar
+
+from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy.orm import Session
+
+from app.tables import (
+    Bid,
+    BidVersion,
+    Decision,
+    Hypothesis,
+    Measurement,
+    OutboxEvent,
+    Round,
+    Spend,
+)
+from bpv.lifecycle import FUNDED
+
+T = TypeVar("T")
+
+# Bids per IN (...) list: well inside SQLite's and PostgreSQL's parameter limits.
+CHUNK = 500
+
+
+class MeasurementRow(NamedTuple):
+    bid_id: uuid.UUID
+    hypothesis_id: uuid.UUID | None
+    indicator_name: str
+    period_start: dt.date
+    period_end: dt.date
+    value: float
+    created_at: dt.datetime
+
+
+class SpendRow(NamedTuple):
+    bid_id: uuid.UUID
+    cost_line_id: uuid.UUID
+    year: int
+    amount: float
+    created_at: dt.datetime
+
+
+class FundedBid(NamedTuple):
+    """A funded bid with the version its decision was taken on."""
+
+    bid: Bid
+    version: BidVersion
+
+
+class BenefitRows(NamedTuple):
+    funded: list[FundedBid]
+    hypotheses: dict[uuid.UUID, list[Hypothesis]]  # by bid version id
+    measurements: dict[uuid.UUID, list[MeasurementRow]]  # by bid id
+    spend: dict[uuid.UUID, list[SpendRow]]  # by bid id
+    rounds: dict[uuid.UUID, Round]
+
+
+class BenefitsData:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def funded(self, condition: ColumnElement[bool]) -> list[FundedBid]:
+        """Funded bids meeting `condition` (on `Bid`), each with its decided version, oldest
+        bid first."""
+        stmt = (
+            select(Bid, BidVersion)
+            .join(Decision, Decision.bid_id == Bid.id)
+            .join(
+                BidVersion,
+                and_(BidVersion.bid_id == Bid.id, BidVersion.number == Decision.bid_version),
+            )
+            .where(Bid.status.in_(list(FUNDED)), condition)
+            .order_by(Bid.created_at, Bid.id)
+        )
+        return [FundedBid(bid, version) for bid, version in self.session.execute(stmt)]
+
+    def rows(self, funded: list[FundedBid], as_of: dt.datetime | None = None) -> BenefitRows:
+        """Everything tracking needs of `funded`: with `as_of`, the measurements and spend as
+        they stood then (received by then, not yet superseded); else the current rows."""
+        bid_ids = [f.bid.id for f in funded]
+        version_ids = [f.version.id for f in funded]
+        hypotheses: dict[uuid.UUID, list[Hypothesis]] = defaultdict(list)
+        for ids in _chunks(version_ids):
+            stmt = (
+                select(Hypothesis)
+                .where(Hypothesis.bid_version_id.in_(ids))
+                .order_by(Hypothesis.bid_version_id, Hypothesis.ordinal)
+            )
+            for row in self.session.scalars(stmt):
+                hypotheses[row.bid_version_id].append(row)
+        measurements: dict[uuid.UUID, list[MeasurementRow]] = defaultdict(list)
+        spend: dict[uuid.UUID, list[SpendRow]] = defaultdict(list)
+        for ids in _chunks(bid_ids):
+            m = select(
+                Measurement.bid_id,
+                Measurement.hypothesis_id,
+                Measurement.indicator_name,
+                Measurement.period_start,
+                Measurement.period_end,
+                Measurement.value,
+                Measurement.created_at,
+            ).where(Measurement.bid_id.in_(ids))
+            for mrow in self.session.execute(m.where(_standing(Measurement, as_of))):
+                measurements[mrow.bid_id].append(MeasurementRow._make(mrow))
+            s = select(
+                Spend.bid_id, Spend.cost_line_id, Spend.year, Spend.amount, Spend.created_at
+            ).where(Spend.bid_id.in_(ids))
+            for srow in self.session.execute(s.where(_standing(Spend, as_of))):
+                spend[srow.bid_id].append(SpendRow._make(srow))
+        round_ids = sorted({f.bid.round_id for f in funded})
+        rounds = {
+            row.id: row
+            for ids in _chunks(round_ids)
+            for row in self.session.scalars(select(Round).where(Round.id.in_(ids)))
+        }
+        return BenefitRows(funded, hypotheses, measurements, spend, rounds)
+
+    def published(self, dedup_keys: list[str]) -> set[str]:
+        """Which of `dedup_keys` the outbox already holds."""
+        found: set[str] = set()
+        for keys in _chunks(dedup_keys):
+            stmt = select(OutboxEvent.dedup_key).where(OutboxEvent.dedup_key.in_(keys))
+            found |= {key for key in self.session.scalars(stmt) if key is not None}
+        return found
+
+
+def _standing(
+    table: type[Measurement] | type[Spend], as_of: dt.datetime | None
+) -> ColumnElement[bool]:
+    """Current rows; with `as_of`, the rows current at that instant."""
+    if as_of is None:
+        return table.superseded_at.is_(None)
+    return and_(
+        table.created_at < as_of, or_(table.superseded_at.is_(None), table.superseded_at >= as_of)
+    )
+
+
+def _chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
