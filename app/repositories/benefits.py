@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple, TypeVar
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 
 from app.tables import (
@@ -82,9 +82,9 @@ class BenefitsData:
         )
         return [FundedBid(bid, version) for bid, version in self.session.execute(stmt)]
 
-    def rows(self, funded: list[FundedBid], as_of: dt.datetime | None = None) -> BenefitRows:
-        """Everything tracking needs of `funded`: with `as_of`, the measurements and spend as
-        they stood then (received by then, not yet superseded); else the current rows."""
+    def rows(self, funded: list[FundedBid]) -> BenefitRows:
+        """Everything tracking needs of `funded`: its hypotheses, its current (not superseded)
+        measurements and spend, its rounds."""
         bid_ids = [f.bid.id for f in funded]
         version_ids = [f.version.id for f in funded]
         hypotheses: dict[uuid.UUID, list[Hypothesis]] = defaultdict(list)
@@ -108,12 +108,12 @@ class BenefitsData:
                 Measurement.value,
                 Measurement.created_at,
             ).where(Measurement.bid_id.in_(ids))
-            for mrow in self.session.execute(m.where(_standing(Measurement, as_of))):
+            for mrow in self.session.execute(m.where(Measurement.superseded_at.is_(None))):
                 measurements[mrow.bid_id].append(MeasurementRow._make(mrow))
             s = select(
                 Spend.bid_id, Spend.cost_line_id, Spend.year, Spend.amount, Spend.created_at
             ).where(Spend.bid_id.in_(ids))
-            for srow in self.session.execute(s.where(_standing(Spend, as_of))):
+            for srow in self.session.execute(s.where(Spend.superseded_at.is_(None))):
                 spend[srow.bid_id].append(SpendRow._make(srow))
         round_ids = sorted({f.bid.round_id for f in funded})
         rounds = {
@@ -130,17 +130,6 @@ class BenefitsData:
             stmt = select(OutboxEvent.dedup_key).where(OutboxEvent.dedup_key.in_(keys))
             found |= {key for key in self.session.scalars(stmt) if key is not None}
         return found
-
-
-def _standing(
-    table: type[Measurement] | type[Spend], as_of: dt.datetime | None
-) -> ColumnElement[bool]:
-    """Current rows; with `as_of`, the rows current at that instant."""
-    if as_of is None:
-        return table.superseded_at.is_(None)
-    return and_(
-        table.created_at < as_of, or_(table.superseded_at.is_(None), table.superseded_at >= as_of)
-    )
 
 
 def _chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:

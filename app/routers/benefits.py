@@ -13,7 +13,7 @@ from app.deps import PageDep, PrincipalDep, SessionDep
 from app.exports import ExportFormat, ExportFormatDep, export_responses, table_response
 from app.problems import problem_responses
 from app.schemas.benefits import BenefitsRollupOut, BidBenefitsOut, benefits_table
-from app.services.benefits import AsOf, BenefitsService
+from app.services.benefits import BenefitsService, today
 from app.strict_route import StrictRoute
 
 router = APIRouter(route_class=StrictRoute, tags=["benefits"], responses=problem_responses())
@@ -21,8 +21,8 @@ router = APIRouter(route_class=StrictRoute, tags=["benefits"], responses=problem
 AsOfQuery = Annotated[
     dt.date | None,
     Query(
-        description="Report as of this date (YYYY-MM-DD): periods due by then, measurements and "
-        "spend as they stood at its end. Today by default."
+        description="Report as of this date (YYYY-MM-DD): the periods due by then, read from "
+        "today's current measurements. Today by default."
     ),
 ]
 
@@ -50,7 +50,7 @@ def get_bid_benefits(
     closed): any other answers 409. Whoever sees the bid sees its benefits.
     `?format=csv|xlsx` (or `Accept`) answers one row per indicator period.
     """
-    report = BidBenefitsOut.of(BenefitsService(session, principal).of_bid(bid_id, AsOf.of(as_of)))
+    report = BidBenefitsOut.of(BenefitsService(session, principal).of_bid(bid_id, as_of or today()))
     if fmt is ExportFormat.JSON:
         return report
     columns, rows = benefits_table(report)
@@ -72,7 +72,7 @@ def get_footprint_benefits(
     page of the bids. A programme office or integration sees only its own footprint (another
     answers 404); a panel member the footprint's funded bids of its round.
     """
-    rollup = BenefitsService(session, principal).of_footprint(footprint_id, AsOf.of(as_of))
+    rollup = BenefitsService(session, principal).of_footprint(footprint_id, as_of or today())
     return BenefitsRollupOut.of(
         rollup, limit=page.limit, offset=page.offset, footprint_id=footprint_id
     )
@@ -92,5 +92,5 @@ def get_round_benefits(
     administrators all of them (an assessor none it declared a conflict for), a programme
     office its own footprint's. A round out of the caller's scope answers 404.
     """
-    rollup = BenefitsService(session, principal).of_round(round_id, AsOf.of(as_of))
+    rollup = BenefitsService(session, principal).of_round(round_id, as_of or today())
     return BenefitsRollupOut.of(rollup, limit=page.limit, offset=page.offset, round_id=round_id)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from app.deps import PrincipalDep, SessionDep
 from app.problems import problem_responses
 from app.schemas.calibration import CalibrationOut
-from app.services.benefits import AsOf
+from app.services.benefits import today
 from app.services.calibration import CalibrationService, Dimension
 from app.strict_route import StrictRoute
 
@@ -37,7 +37,7 @@ def get_calibration(
         int, Query(ge=1, le=10_000, description="Measured periods a bid needs to count.")
     ] = 6,
     as_of: Annotated[
-        dt.date | None, Query(description="As the measurements stood at this date's end.")
+        dt.date | None, Query(description="Periods due by this date (today by default).")
     ] = None,
 ) -> CalibrationOut:
     """Calibrate optimism by reference class.
@@ -49,4 +49,4 @@ def get_calibration(
     programme offices (factors pool several bids and name none); integrations 403.
     """
     service = CalibrationService(session, principal)
-    return CalibrationOut.of(service.factors(dimension, min_bids, min_periods, AsOf.of(as_of)))
+    return CalibrationOut.of(service.factors(dimension, min_bids, min_periods, as_of or today()))

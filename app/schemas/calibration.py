@@ -54,7 +54,7 @@ class CalibrationOut(BaseModel):
     @classmethod
     def of(cls, calibration: Calibration) -> CalibrationOut:
         return cls(
-            as_of=calibration.as_of.today,
+            as_of=calibration.as_of,
             min_bids=calibration.min_bids,
             min_periods=calibration.min_periods,
             funded_bids=calibration.funded_bids,

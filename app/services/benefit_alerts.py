@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from app.repositories.benefits import BenefitsData
 from app.services import outbox
-from app.services.benefits import AsOf, BidReport, reports
+from app.services.benefits import BidReport, reports
+from app.services.benefits import today as current_date
 from app.tables import Bid
 from bpv.benefits import IndicatorTrack, Verdict
 
@@ -64,7 +65,7 @@ def scan_missing(session: Session, today: dt.date) -> int:
     """Publish `measurement.missing` once for each funded bid's period that has ended beyond
     the grace without a measurement; returns how many were published."""
     due: dict[str, tuple[BidReport, dict[str, Any]]] = {}
-    for report in reports(session, true(), AsOf(today, None)):
+    for report in reports(session, true(), today):
         for t in report.tracks:
             for period in t.periods:
                 if not period.missing:
@@ -105,5 +106,5 @@ def _tracks(
     """Every tracked hypothesis of the funded bids among `bid_ids`, as of today."""
     if not bid_ids:
         return {}
-    found = reports(session, Bid.id.in_(sorted(set(bid_ids))), AsOf.of(None))
+    found = reports(session, Bid.id.in_(sorted(set(bid_ids))), current_date())
     return {(r.bid.id, t.hypothesis_id): (r, t) for r in found for t in r.tracks}

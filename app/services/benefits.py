@@ -47,7 +47,8 @@ OFF_TRACK = frozenset({Verdict.OFF_TRACK, Verdict.REFUTED})
 
 @dataclass(frozen=True)
 class BidReport:
-    """A funded bid's benefits as of a date: each hypothesis tracked, spend, the bid's money."""
+    """A funded bid's benefits as of a date (periods due by then, today's current rows): each
+    hypothesis tracked, spend, the bid's money."""
 
     bid: Bid
     version: BidVersion
@@ -82,24 +83,8 @@ class Rollup:
         return [report for report in self.reports if report.off_track]
 
 
-@dataclass(frozen=True)
-class AsOf:
-    """The date a report is as of, and the instant rows must have been received by (None for
-    now: the current rows)."""
-
-    today: dt.date
-    recorded_by: dt.datetime | None
-
-    @classmethod
-    def of(cls, as_of: dt.date | None) -> AsOf:
-        if as_of is None:
-            return cls(dt.datetime.now(dt.UTC).date(), None)
-        end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
-        return cls(as_of, end)
-
-
-def today() -> AsOf:
-    return AsOf.of(None)
+def today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
 
 
 @dataclass
@@ -107,7 +92,7 @@ class BenefitsService:
     session: Session
     principal: Principal
 
-    def of_bid(self, bid_id: uuid.UUID, as_of: AsOf) -> BidReport:
+    def of_bid(self, bid_id: uuid.UUID, as_of: dt.date) -> BidReport:
         """The bid's report: 404 out of scope, 409 for a bid that is not funded."""
         bid = Bids(self.session, self.principal).get(bid_id)
         if bid is None:
@@ -120,7 +105,7 @@ class BenefitsService:
         (report,) = reports(self.session, Bid.id == bid.id, as_of)
         return report
 
-    def of_footprint(self, footprint_id: uuid.UUID, as_of: AsOf) -> Rollup:
+    def of_footprint(self, footprint_id: uuid.UUID, as_of: dt.date) -> Rollup:
         """The footprint's funded bids that the caller sees (a programme office or integration
         only its own footprint: another answers 404)."""
         scoped = self.principal.role in FOOTPRINT_ROLES
@@ -131,7 +116,7 @@ class BenefitsService:
         condition = visible_bids(self.principal) & (Bid.footprint_id == footprint_id)
         return rollup(reports(self.session, condition, as_of), as_of)
 
-    def of_round(self, round_id: uuid.UUID, as_of: AsOf) -> Rollup:
+    def of_round(self, round_id: uuid.UUID, as_of: dt.date) -> Rollup:
         """The round's funded bids that the caller sees (a panel member only its own round;
         a programme office its own footprint's bids of the round)."""
         if Rounds(self.session, self.principal).get(round_id) is None:
@@ -140,21 +125,21 @@ class BenefitsService:
         return rollup(reports(self.session, condition, as_of), as_of)
 
 
-def reports(session: Session, condition: ColumnElement[bool], as_of: AsOf) -> list[BidReport]:
+def reports(session: Session, condition: ColumnElement[bool], as_of: dt.date) -> list[BidReport]:
     """The report of every funded bid meeting `condition`, oldest bid first (one query per
     kind of row, whatever the number of bids)."""
     data = BenefitsData(session)
-    rows = data.rows(data.funded(condition), as_of.recorded_by)
-    return [_report(funded, rows, as_of.today) for funded in rows.funded]
+    rows = data.rows(data.funded(condition))
+    return [_report(funded, rows, as_of) for funded in rows.funded]
 
 
-def rollup(reports: Sequence[BidReport], as_of: AsOf) -> Rollup:
+def rollup(reports: Sequence[BidReport], as_of: dt.date) -> Rollup:
     predicted = math.fsum(r.benefits.predicted_money for r in reports)
     realised = math.fsum(r.benefits.realised_money for r in reports)
     actual = math.fsum(r.benefits.actual_spend for r in reports)
     verdicts = Counter(t.verdict.verdict for r in reports for t in r.tracks)
     return Rollup(
-        as_of=as_of.today,
+        as_of=as_of,
         reports=list(reports),
         predicted_benefits=predicted,
         realised_benefits=realised,
@@ -175,7 +160,7 @@ def _report(funded: FundedBid, rows: BenefitRows, today: dt.date) -> BidReport:
     units = {}
     for hypothesis in rows.hypotheses.get(version.id, []):
         domain = translate.hypothesis(hypothesis.body)
-        observations = _observations(hypothesis.stable_id, domain.indicator.name, measured)
+        observations = _observations(hypothesis.stable_id, domain.indicator.name, measured, today)
         hypothesis_id = str(hypothesis.stable_id)
         units[hypothesis_id] = domain.indicator.unit
         tracks.append(track(hypothesis_id, domain, observations, tracking, today))
@@ -194,12 +179,15 @@ def _report(funded: FundedBid, rows: BenefitRows, today: dt.date) -> BidReport:
 
 
 def _observations(
-    stable_id: uuid.UUID, indicator: str, rows: list[MeasurementRow]
+    stable_id: uuid.UUID, indicator: str, rows: list[MeasurementRow], today: dt.date
 ) -> list[Observation]:
-    """A hypothesis's realised values: measurements naming it, or naming none and its
-    indicator. Where sources report the same period, the one received last counts."""
+    """A hypothesis's realised values for periods ended by `today`: measurements naming it,
+    or naming none and its indicator. Where sources report the same period, the one received
+    last counts."""
     latest: dict[tuple[dt.date, dt.date], MeasurementRow] = {}
     for row in rows:
+        if row.period_end > today:
+            continue
         if row.hypothesis_id == stable_id or (
             row.hypothesis_id is None and row.indicator_name == indicator
         ):

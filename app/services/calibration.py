@@ -4,6 +4,7 @@ instead of) a new appraisal's figures."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import uuid
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 from app.auth import Principal
 from app.repositories.places import Organisations
 from app.schemas.keys import Role
-from app.services.benefits import AsOf, BidReport, reports
+from app.services.benefits import BidReport, reports, today
 from bpv.appraisal import Appraisal
 from bpv.benefits import BidOutturn, CalibrationFactor, calibrate
 
@@ -36,7 +37,7 @@ PRECEDENCE = (Dimension.LEAD_ORGANISATION, Dimension.PROGRAMME_AREA, Dimension.P
 
 @dataclass(frozen=True)
 class Calibration:
-    as_of: AsOf
+    as_of: dt.date
     min_bids: int
     min_periods: int
     funded_bids: int
@@ -50,7 +51,7 @@ class CalibrationService:
     principal: Principal
 
     def factors(
-        self, dimension: Dimension | None, min_bids: int, min_periods: int, as_of: AsOf
+        self, dimension: Dimension | None, min_bids: int, min_periods: int, as_of: dt.date
     ) -> Calibration:
         """Factors over every funded bid with data. Administrators, panels and programme
         offices (the factors pool at least `min_bids` bids and name none); not integrations."""
@@ -93,7 +94,7 @@ def outturn(report: BidReport) -> BidOutturn:
 
 def reference_factors(session: Session, min_bids: int, min_periods: int) -> list[CalibrationFactor]:
     """Every factor the funded bids give today (for a round that applies calibration)."""
-    tracked = reports(session, true(), AsOf.of(None))
+    tracked = reports(session, true(), today())
     outturns = [outturn(r) for r in tracked]
     return list(calibrate(outturns, min_bids=min_bids, min_periods=min_periods))
 
