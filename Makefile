@@ -11,10 +11,16 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	rm -f $(VENV)/.installed-* && touch $@
 
+# The worker runs beside the server; stopping make (Ctrl-C, or SIGTERM with no terminal) stops
+# both. Both run in the background so the shell's `wait` returns at once on a signal.
 run: $(INSTALLED)
 	$(BIN)/bpv migrate
 	$(BIN)/bpv demo
-	$(BIN)/bpv serve
+	@trap 'kill $$server $$worker 2>/dev/null' INT TERM HUP; \
+	$(BIN)/bpv worker & worker=$$!; \
+	$(BIN)/bpv serve & server=$$!; \
+	wait $$server; status=$$?; \
+	kill $$server $$worker 2>/dev/null; wait; exit $$status
 
 test: $(INSTALLED) lint pytest pytest-postgres
 

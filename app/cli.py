@@ -61,6 +61,32 @@ def serve(
     )
 
 
+@cli.command()
+def worker() -> None:
+    """Deliver webhooks and look for missing measurements until SIGTERM or SIGINT (run
+    `bpv migrate` first; several workers may run at once)."""
+    import logging
+    import signal
+
+    from app.worker import Worker
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        runner = Worker(get_settings())
+    except ValueError as refusal:
+        typer.echo(f"error: {refusal}", err=True)
+        raise typer.Exit(2) from None
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        # Set explicitly: a shell starts background jobs with SIGINT ignored (`make run`).
+        signal.signal(signum, lambda *_: runner.stop())
+    try:
+        runner.run()
+    finally:
+        runner.close()
+
+
 def _log_config() -> dict[str, object]:
     """uvicorn's logging, with the app's own loggers (errors under their correlation id) added."""
     from uvicorn.config import LOGGING_CONFIG

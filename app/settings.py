@@ -53,6 +53,21 @@ class Settings(BaseSettings):
     max_header_bytes: int = Field(default=16 * 1024, ge=1024)
     graceful_shutdown_timeout: int = Field(default=10, ge=0)
 
+    # `bpv worker`: webhook deliveries (README "Alerts (webhooks)").
+    worker_poll_seconds: float = Field(default=1.0, gt=0)
+    worker_batch_size: int = Field(default=10, ge=1, le=1000)
+    webhook_timeout_seconds: float = Field(default=5.0, gt=0)
+    # A claimed batch is the worker's until then; another worker takes over after it (a worker
+    # that died). It must outlast a batch of requests that all time out.
+    webhook_lease_seconds: float = Field(default=120.0, gt=0)
+    # Retry n waits a random time up to min(cap, base * 2^(n-1)) ("full jitter").
+    webhook_retry_base_seconds: float = Field(default=5.0, gt=0)
+    webhook_retry_cap_seconds: float = Field(default=3600.0, gt=0)
+    # A subscription failing for this long is disabled and its pending deliveries abandoned.
+    webhook_failure_window_seconds: float = Field(default=86400.0, ge=0)
+    # How often the worker looks for measurements that are due and missing.
+    missing_scan_seconds: float = Field(default=3600.0, gt=0)
+
     def check_safe_to_serve(self) -> None:
         """Refuse the development secret key outside development."""
         secret = self.secret_key.get_secret_value()

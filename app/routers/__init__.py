@@ -21,6 +21,7 @@ from app.routers import (
     portfolio,
     ranking,
     rounds,
+    webhooks,
 )
 
 
@@ -44,5 +45,6 @@ def include_all(app: FastAPI) -> None:
         appraisals,
         benefits,
         calibration,
+        webhooks,
     ):
         app.include_router(module.router, prefix="/v1")
