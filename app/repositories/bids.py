@@ -77,6 +77,22 @@ class Bids:
         stmt = select(func.count()).where(Hypothesis.bid_version_id == version_id)
         return int(self.session.scalar(stmt) or 0)
 
+    def next_ordinal(self, version_id: uuid.UUID) -> int:
+        """The ordinal after the version's last hypothesis (deletions leave gaps, never reuse)."""
+        stmt = select(func.max(Hypothesis.ordinal)).where(Hypothesis.bid_version_id == version_id)
+        return int(self.session.scalar(stmt) or 0) + 1
+
+    def hypothesis(self, version_id: uuid.UUID, stable_id: uuid.UUID) -> Hypothesis | None:
+        """The version's copy of the hypothesis whose stable id is `stable_id`."""
+        stmt = select(Hypothesis).where(
+            Hypothesis.bid_version_id == version_id, Hypothesis.stable_id == stable_id
+        )
+        return self.session.scalar(stmt)
+
+    def delete_hypothesis(self, hypothesis: Hypothesis) -> None:
+        self.session.delete(hypothesis)
+        self.session.flush()
+
     def hypotheses(self, version_ids: list[uuid.UUID]) -> list[Hypothesis]:
         stmt = (
             select(Hypothesis)

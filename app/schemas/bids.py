@@ -27,7 +27,9 @@ MAX_BIDS_PAGE = 20
 MAX_VERSIONS_PAGE = 2
 
 
-class CostLine(Schema):
+class CostLineCreate(Schema):
+    """A cost line as a programme office writes it; its id is the server's."""
+
     name: Name
     kind: CostKind
     flows: list[YearAmount] = Field(min_length=1, max_length=500)
@@ -43,6 +45,32 @@ class CostLine(Schema):
         description="How far the line's cost may vary, for Monte Carlo; else the round's "
         "cost_uncertainty.",
     )
+
+
+class CostLine(CostLineCreate):
+    """A cost line in a bid's `cost_lines`: one sent with the id of a line of the current
+    version keeps that id; one without is new."""
+
+    id: uuid.UUID | None = Field(
+        default=None,
+        description="Server-assigned, the same in every version of the bid (spend attaches to "
+        "it). Send it back to keep the line's identity; omit it for a new line.",
+    )
+
+
+class CostLineRead(CostLine):
+    id: uuid.UUID = Field(description="The line's id: the same in every version of the bid.")
+
+
+class CostLineUpdate(Schema):
+    """The fields of a cost line to change; the others stay as they are."""
+
+    name: Name | None = None
+    kind: CostKind | None = None
+    flows: list[YearAmount] | None = Field(default=None, min_length=1, max_length=500)
+    optimism_bias: OptimismBiasIn | None = None
+    confidence_grade: EvidenceGrade | None = None
+    uncertainty: Uncertainty | None = None
 
 
 class Level(StrEnum):
@@ -110,7 +138,7 @@ class BidRead(ReadSchema):
     partner_ids: list[uuid.UUID]
     intervention: str | None
     requested_funding: list[YearAmount]
-    cost_lines: list[CostLine]
+    cost_lines: list[CostLineRead]
     risks: list[Risk]
     created_at: dt.datetime
     updated_at: dt.datetime

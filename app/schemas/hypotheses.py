@@ -94,3 +94,20 @@ class HypothesisRead(Schema):
     monetisation: MonetisationIn | None
     additionality: AdditionalityIn | None
     created_at: dt.datetime
+
+
+class HypothesisUpdate(Schema):
+    """The fields of a hypothesis to change; the others stay as they are. Giving `edge` moves
+    it off its path, and `path` off its edge."""
+
+    edge: EdgeRefIn | None = None
+    path: list[Key] | None = Field(default=None, min_length=2, max_length=100)
+    indicator: IndicatorIn | None = None
+    baseline: BaselineIn | None = None
+    trajectory: list[TrajectoryPointIn] | None = Field(default=None, min_length=1, max_length=600)
+    rationale: Text | None = None
+    evidence: EvidenceIn | None = None
+    confidence: Fraction | None = None
+    confidence_uncertainty: Uncertainty | None = None
+    monetisation: MonetisationIn | None = None
+    additionality: AdditionalityIn | None = None

@@ -18,14 +18,19 @@ from app.repositories.rounds import Rounds
 from app.repositories.snapshots import Snapshots
 from app.schemas.bids import (
     MAX_CONTENT_BYTES,
+    MAX_COST_FLOWS,
+    MAX_COST_LINES,
     MAX_HYPOTHESES,
     BidCreate,
     BidRead,
     BidUpdate,
     BidVersionRead,
     CostLine,
+    CostLineCreate,
+    CostLineRead,
+    CostLineUpdate,
 )
-from app.schemas.hypotheses import HypothesisCreate, HypothesisRead
+from app.schemas.hypotheses import HypothesisCreate, HypothesisRead, HypothesisUpdate
 from app.schemas.keys import Role
 from app.schemas.logic_models import LogicModelIn
 from app.services.appraisals import appraise_version
@@ -121,7 +126,9 @@ class BidService:
             programme_area=data.programme_area,
             lead_organisation_id=data.lead_organisation_id,
             intervention=data.intervention,
-            content=_bounded(_content(data.model_dump(mode="json", include=set(CONTENT_FIELDS)))),
+            content=_bounded(
+                _identified(_content(data.model_dump(mode="json", include=set(CONTENT_FIELDS))), [])
+            ),
             logic_model=(data.logic_model or LogicModelIn()).model_dump(mode="json"),
             partners=_partners(data.partner_ids),
         )
@@ -149,6 +156,8 @@ class BidService:
         for field in CONTENT_FIELDS:
             if field in changes:
                 content[field] = changes[field] or []
+        if "cost_lines" in changes:
+            content = _identified(content, _lines(version))
         version.content = _bounded(content)
         if "partner_ids" in changes:
             version.partners = _partners(data.partner_ids)
@@ -161,9 +170,7 @@ class BidService:
 
     def add_hypothesis(self, bid: Bid, data: HypothesisCreate) -> HypothesisRead:
         version = self._editable(bid, None, required=False)
-        hypothesis = translate.hypothesis(data)
-        check_hypothesis(translate.logic_model(version.logic_model), hypothesis)
-        translate.hypothesis_uncertainty(data).inputs(hypothesis)  # raises naming the field
+        _check_hypothesis(version, data)
         existing = self.bids.count_hypotheses(version.id)
         if existing >= MAX_HYPOTHESES:
             raise Conflict(
@@ -181,13 +188,116 @@ class BidService:
             Hypothesis(
                 bid_version_id=version.id,
                 stable_id=uuid.uuid4(),
-                ordinal=existing + 1,
+                ordinal=self.bids.next_ordinal(version.id),
                 indicator_name=data.indicator.name,
                 body=data.model_dump(mode="json"),
             )
         )
         self._touch(bid)
         return hypothesis_read(bid, version, row)
+
+    def hypothesis(self, bid: Bid, hypothesis_id: uuid.UUID) -> Hypothesis:
+        """The current version's copy of the hypothesis, or 404."""
+        row = self.bids.hypothesis(self.current(bid).id, hypothesis_id)
+        if row is None:
+            raise NotFound(f"No hypothesis {hypothesis_id} in the bid's current version.")
+        return row
+
+    def read_hypothesis(self, bid: Bid, row: Hypothesis) -> HypothesisRead:
+        return hypothesis_read(bid, self.current(bid), row)
+
+    def update_hypothesis(
+        self, bid: Bid, hypothesis_id: uuid.UUID, data: HypothesisUpdate, if_match: str | None
+    ) -> HypothesisRead:
+        """Change the fields given; the result is checked as a new hypothesis would be."""
+        version = self._editable(bid, if_match, required=True)
+        row = self.hypothesis(bid, hypothesis_id)
+        changes = data.model_dump(exclude_unset=True, mode="json")
+        for field in _REQUIRED_HYPOTHESIS_FIELDS:
+            if field in changes and changes[field] is None:
+                raise InvalidInput(f"{field} cannot be removed", field)
+        body = {**row.body, **changes}
+        # A hypothesis sits on an edge or a path: moving it to one takes it off the other.
+        if changes.get("edge") is not None and "path" not in changes:
+            body["path"] = None
+        if changes.get("path") is not None and "edge" not in changes:
+            body["edge"] = None
+        merged = HypothesisCreate.model_validate(body)
+        _check_hypothesis(version, merged)
+        row.body = merged.model_dump(mode="json")
+        row.indicator_name = merged.indicator.name
+        self._touch(bid)
+        return hypothesis_read(bid, version, row)
+
+    def delete_hypothesis(self, bid: Bid, hypothesis_id: uuid.UUID, if_match: str | None) -> Bid:
+        self._editable(bid, if_match, required=True)
+        self.bids.delete_hypothesis(self.hypothesis(bid, hypothesis_id))
+        return self._touch(bid)
+
+    def cost_lines(self, bid: Bid) -> list[CostLineRead]:
+        return [CostLineRead.model_validate(line) for line in _lines(self.current(bid))]
+
+    def cost_line(self, bid: Bid, line_id: uuid.UUID) -> CostLineRead:
+        lines = _lines(self.current(bid))
+        return CostLineRead.model_validate(lines[_line_index(lines, line_id)])
+
+    def add_cost_line(self, bid: Bid, data: CostLineCreate) -> CostLineRead:
+        version = self._editable(bid, None, required=False)
+        lines = _lines(version)
+        if len(lines) >= MAX_COST_LINES:
+            raise Conflict(
+                f"A bid version holds at most {MAX_COST_LINES} cost lines; this one is full.",
+                errors=[
+                    FieldError(
+                        field="cost_lines",
+                        location="body",
+                        message=f"at most {MAX_COST_LINES} cost lines per bid version",
+                        type="too_long",
+                    )
+                ],
+            )
+        line = {**data.model_dump(mode="json"), "id": str(uuid.uuid4())}
+        self._store_lines(bid, version, [*lines, line], len(lines))
+        return CostLineRead.model_validate(line)
+
+    def update_cost_line(
+        self, bid: Bid, line_id: uuid.UUID, data: CostLineUpdate, if_match: str | None
+    ) -> CostLineRead:
+        version = self._editable(bid, if_match, required=True)
+        lines = _lines(version)
+        index = _line_index(lines, line_id)
+        changes = data.model_dump(exclude_unset=True, mode="json")
+        for field in ("name", "kind", "flows"):
+            if field in changes and changes[field] is None:
+                raise InvalidInput(f"{field} cannot be removed", field)
+        line = CostLine.model_validate({**lines[index], **changes}).model_dump(mode="json")
+        self._store_lines(bid, version, [*lines[:index], line, *lines[index + 1 :]], index)
+        return CostLineRead.model_validate(line)
+
+    def delete_cost_line(self, bid: Bid, line_id: uuid.UUID, if_match: str | None) -> Bid:
+        version = self._editable(bid, if_match, required=True)
+        lines = _lines(version)
+        index = _line_index(lines, line_id)
+        version.content = {**version.content, "cost_lines": lines[:index] + lines[index + 1 :]}
+        return self._touch(bid)
+
+    def _store_lines(
+        self, bid: Bid, version: BidVersion, lines: list[dict[str, Any]], changed: int
+    ) -> None:
+        """Store the version's new cost lines, `changed` the index of the one that changed."""
+        line = CostLine.model_validate(lines[changed])
+        try:
+            check_cost_line(translate.bid_cost_line(line), "line")
+        except InvalidInput as error:  # the body is the line itself: name its own fields
+            error.field = (error.field or "").removeprefix("line.") or None
+            raise
+        flows = sum(len(each["flows"]) for each in lines)
+        if flows > MAX_COST_FLOWS:
+            raise InvalidInput(
+                f"at most {MAX_COST_FLOWS:,} flows over all cost lines, got {flows:,}", "flows"
+            )
+        version.content = _bounded({**version.content, "cost_lines": lines})
+        self._touch(bid)
 
     def submit(self, bid: Bid, if_match: str | None) -> Bid:
         self._require_owner(bid, if_match)
@@ -340,6 +450,56 @@ def _check_programme_area(round_: Round, area: str) -> None:
         raise InvalidInput(
             f"Round programme areas are {', '.join(round_.programme_areas)}.", "programme_area"
         )
+
+
+_REQUIRED_HYPOTHESIS_FIELDS = (
+    "indicator",
+    "baseline",
+    "trajectory",
+    "rationale",
+    "evidence",
+    "confidence",
+)
+
+
+def _check_hypothesis(version: BidVersion, data: HypothesisCreate) -> None:
+    hypothesis = translate.hypothesis(data)
+    check_hypothesis(translate.logic_model(version.logic_model), hypothesis)
+    translate.hypothesis_uncertainty(data).inputs(hypothesis)  # raises naming the field
+
+
+def _lines(version: BidVersion) -> list[dict[str, Any]]:
+    return list(version.content.get("cost_lines") or [])
+
+
+def _line_index(lines: list[dict[str, Any]], line_id: uuid.UUID) -> int:
+    for index, line in enumerate(lines):
+        if line.get("id") == str(line_id):
+            return index
+    raise NotFound(f"No cost line {line_id} in the bid's current version.")
+
+
+def _identified(content: dict[str, Any], current: list[dict[str, Any]]) -> dict[str, Any]:
+    """The content with an id on every cost line: a line naming an id of the `current`
+    version's lines keeps it, a line without one gets a new one; any other id is refused."""
+    known = {line.get("id") for line in current} - {None}
+    seen: set[str] = set()
+    lines = []
+    for index, line in enumerate(content.get("cost_lines") or []):
+        given = line.get("id")
+        if given is None:
+            given = str(uuid.uuid4())
+        elif given not in known:
+            raise InvalidInput(
+                f"No cost line {given} in the bid's current version; leave the id out for a "
+                "new line.",
+                f"cost_lines[{index}].id",
+            )
+        elif given in seen:
+            raise InvalidInput(f"Cost line {given} is listed twice.", f"cost_lines[{index}].id")
+        seen.add(given)
+        lines.append({**line, "id": given})
+    return {**content, "cost_lines": lines}
 
 
 def _check_cost_lines(lines: list[CostLine] | None) -> None:
