@@ -47,7 +47,9 @@ class PeriodOut(BaseModel):
 
     @classmethod
     def of(cls, period: PeriodResult) -> PeriodOut:
-        return cls(
+        # Built unvalidated: the domain's figures are already of these types, and a report
+        # runs to thousands of periods.
+        return cls.model_construct(
             period_start=period.period_start,
             period_end=period.period_end,
             predicted=period.predicted,

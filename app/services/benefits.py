@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import uuid
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -155,12 +155,14 @@ def _report(funded: FundedBid, rows: BenefitRows, today: dt.date) -> BidReport:
     round_ = rows.rounds[bid.round_id]
     settings = round_settings(round_)
     tracking = settings.tracking()
-    measured = rows.measurements.get(bid.id, [])
+    named, unnamed = _measured(rows.measurements.get(bid.id, []), today)
     tracks = []
     units = {}
     for hypothesis in rows.hypotheses.get(version.id, []):
         domain = translate.hypothesis(hypothesis.body)
-        observations = _observations(hypothesis.stable_id, domain.indicator.name, measured, today)
+        observations = _latest(
+            [*named.get(hypothesis.stable_id, []), *unnamed.get(domain.indicator.name, [])]
+        )
         hypothesis_id = str(hypothesis.stable_id)
         units[hypothesis_id] = domain.indicator.unit
         tracks.append(track(hypothesis_id, domain, observations, tracking, today))
@@ -178,22 +180,31 @@ def _report(funded: FundedBid, rows: BenefitRows, today: dt.date) -> BidReport:
     )
 
 
-def _observations(
-    stable_id: uuid.UUID, indicator: str, rows: list[MeasurementRow], today: dt.date
-) -> list[Observation]:
-    """A hypothesis's realised values for periods ended by `today`: measurements naming it,
-    or naming none and its indicator. Where sources report the same period, the one received
-    last counts."""
-    latest: dict[tuple[dt.date, dt.date], MeasurementRow] = {}
+def _measured(
+    rows: list[MeasurementRow], today: dt.date
+) -> tuple[dict[uuid.UUID, list[MeasurementRow]], dict[str, list[MeasurementRow]]]:
+    """A bid's measurements of periods ended by `today`: those naming a hypothesis, by its
+    stable id; those naming none, by indicator (they count for each hypothesis on it)."""
+    named: dict[uuid.UUID, list[MeasurementRow]] = defaultdict(list)
+    unnamed: dict[str, list[MeasurementRow]] = defaultdict(list)
     for row in rows:
         if row.period_end > today:
             continue
-        if row.hypothesis_id == stable_id or (
-            row.hypothesis_id is None and row.indicator_name == indicator
-        ):
-            key = (row.period_start, row.period_end)
-            if key not in latest or row.created_at >= latest[key].created_at:
-                latest[key] = row
+        if row.hypothesis_id is not None:
+            named[row.hypothesis_id].append(row)
+        else:
+            unnamed[row.indicator_name].append(row)
+    return named, unnamed
+
+
+def _latest(rows: list[MeasurementRow]) -> list[Observation]:
+    """One value per period, in date order: where sources report the same period, the one
+    received last counts."""
+    latest: dict[tuple[dt.date, dt.date], MeasurementRow] = {}
+    for row in rows:
+        key = (row.period_start, row.period_end)
+        if key not in latest or row.created_at >= latest[key].created_at:
+            latest[key] = row
     return [
         Observation(row.period_start, row.period_end, row.value)
         for _, row in sorted(latest.items())
