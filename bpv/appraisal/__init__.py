@@ -20,6 +20,8 @@ from bpv.appraisal.benefits import (
     benefit_lines_from_hypotheses,
     benefits_from_hypothesis,
     financial_year,
+    require_trajectory,
+    trajectory_levels,
 )
 from bpv.appraisal.bid import (
     BaseYearSource,
@@ -122,5 +124,7 @@ __all__ = [
     "flows_of",
     "internal_rate_of_return",
     "persistence_factors",
+    "require_trajectory",
+    "trajectory_levels",
     "uncertain_inputs",
 ]

@@ -11,10 +11,11 @@ year being the first) is worth the first year's value x (1 - drop_off)^(n - 1).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from bpv.appraisal.additionality import additionality_factor, persistence_factors
 from bpv.appraisal.appraisal import AppraisalSettings
@@ -173,25 +174,13 @@ def benefits_from_hypothesis(
     inputs = uncertainty.inputs(hypothesis, field)
 
     baseline = hypothesis.baseline
-    baseline_value = require_finite(baseline.value, f"{field}.baseline.value")
-    if not hypothesis.trajectory:
-        raise InvalidInput(
-            "a hypothesis needs at least one trajectory point", f"{field}.trajectory"
-        )
-    previous_date = baseline.date
+    baseline_value = require_trajectory(hypothesis, field)
     for index, point in enumerate(hypothesis.trajectory):
-        point_field = f"{field}.trajectory[{index}]"
-        require_finite(point.value, f"{point_field}.value")
-        if point.date <= previous_date:
-            raise InvalidInput(
-                "trajectory dates must be after the baseline and in increasing order",
-                f"{point_field}.date",
-            )
         if financial_year(point.date) < base_year:
             raise InvalidInput(
-                f"{point.date} falls before the base year {base_year}", f"{point_field}.date"
+                f"{point.date} falls before the base year {base_year}",
+                f"{field}.trajectory[{index}].date",
             )
-        previous_date = point.date
 
     first_year = max(financial_year(baseline.date), base_year)
     last_year = financial_year(hypothesis.trajectory[-1].date)
@@ -200,11 +189,8 @@ def benefits_from_hypothesis(
             f"benefits would run more than {MAX_HORIZON} years past the base year",
             "persistence_years",
         )
-    known_days = [baseline.date.toordinal()] + [p.date.toordinal() for p in hypothesis.trajectory]
-    known_values = [baseline_value] + [p.value for p in hypothesis.trajectory]
     years = np.arange(first_year, last_year + 1)
-    year_ends = [financial_year_end(int(year)).toordinal() for year in years]
-    levels = np.interp(year_ends, known_days, known_values)
+    levels = trajectory_levels(hypothesis, [financial_year_end(int(year)) for year in years])
     sign = 1.0 if hypothesis.indicator.direction is Direction.INCREASE else -1.0
     improvements = sign * (levels - baseline_value)
 
@@ -234,6 +220,40 @@ def benefits_from_hypothesis(
         additionality=additionality,
         flows=tuple(flows),
         inputs=inputs,
+    )
+
+
+def require_trajectory(hypothesis: SuccessHypothesis, field: str = "hypothesis") -> float:
+    """Check the baseline and the trajectory (at least one point, finite values, dates after
+    the baseline in increasing order); the baseline value."""
+    baseline_value = require_finite(hypothesis.baseline.value, f"{field}.baseline.value")
+    if not hypothesis.trajectory:
+        raise InvalidInput(
+            "a hypothesis needs at least one trajectory point", f"{field}.trajectory"
+        )
+    previous_date = hypothesis.baseline.date
+    for index, point in enumerate(hypothesis.trajectory):
+        point_field = f"{field}.trajectory[{index}]"
+        require_finite(point.value, f"{point_field}.value")
+        if point.date <= previous_date:
+            raise InvalidInput(
+                "trajectory dates must be after the baseline and in increasing order",
+                f"{point_field}.date",
+            )
+        previous_date = point.date
+    return baseline_value
+
+
+def trajectory_levels(
+    hypothesis: SuccessHypothesis, dates: Sequence[dt.date]
+) -> npt.NDArray[np.float64]:
+    """The indicator's predicted level on each date: linear between the baseline and the
+    trajectory's dated targets, the baseline before it, held at the last target after it."""
+    baseline, trajectory = hypothesis.baseline, hypothesis.trajectory
+    return np.interp(
+        [date.toordinal() for date in dates],
+        [baseline.date.toordinal(), *(point.date.toordinal() for point in trajectory)],
+        [baseline.value, *(point.value for point in trajectory)],
     )
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bpv import benefits as b
+from bpv.benefits.model import BidOutturn, CalibrationFactor
 
 
 def calibrate(
-    outturns: Sequence[b.BidOutturn], *, min_bids: int, min_periods: int
-) -> tuple[b.CalibrationFactor, ...]:
+    outturns: Sequence[BidOutturn], *, min_bids: int = 3, min_periods: int = 6
+) -> tuple[CalibrationFactor, ...]:
     raise NotImplementedError
