@@ -37,7 +37,6 @@ class MeasurementRow(NamedTuple):
     period_start: dt.date
     period_end: dt.date
     value: float
-    created_at: dt.datetime
 
 
 class SpendRow(NamedTuple):
@@ -106,7 +105,6 @@ class BenefitsData:
                 Measurement.period_start,
                 Measurement.period_end,
                 Measurement.value,
-                Measurement.created_at,
             ).where(Measurement.bid_id.in_(ids))
             for mrow in self.session.execute(m.where(Measurement.superseded_at.is_(None))):
                 measurements[mrow.bid_id].append(MeasurementRow._make(mrow))

@@ -49,7 +49,7 @@ def get_bid_benefits(
 
     Per hypothesis of the version decided on and per period: the predicted level
     (the trajectory interpolated from the baseline), the realised one (current measurements;
-    where sources report the same period, the one received last), variance, RAG by the round's
+    where sources report the same period, their mean), variance, RAG by the round's
     tolerances and the indicator's direction, missing periods, money; a forecast at
     completion; a verdict per hypothesis with its rule and figures; the bid's money, spend and
     realised ROI to date. Only funded bids (approved, approved with conditions, in delivery,

@@ -44,6 +44,16 @@ class PeriodOut(BaseModel):
     )
     predicted_money: float = Field(description="Pounds the prediction is worth in the period.")
     realised_money: float | None
+    expected: bool = Field(
+        description="One of the cadence's periods from the baseline to the last target "
+        "(false: an extra period a measurement named)."
+    )
+    due: bool = Field(description="Ended by the report's date.")
+    observations: int = Field(description="Sources whose mean the realised value is.")
+    in_totals: bool = Field(
+        description="Counted in the money totals (an extra period overlapping another, or "
+        "before the baseline, is not)."
+    )
 
     @classmethod
     def of(cls, period: PeriodResult) -> PeriodOut:
@@ -60,6 +70,10 @@ class PeriodOut(BaseModel):
             missing=period.missing,
             predicted_money=period.predicted_money,
             realised_money=period.realised_money,
+            expected=period.expected,
+            due=period.due,
+            observations=period.observations,
+            in_totals=period.in_totals,
         )
 
 
@@ -70,6 +84,7 @@ class ForecastOut(BaseModel):
     high: float | None
     confidence: float = Field(description="Of the interval (low, high), a fraction.")
     method: str
+    points: int = Field(description="Realised levels the trend is fitted to.")
 
     @classmethod
     def of(cls, forecast: Forecast) -> ForecastOut:
@@ -80,6 +95,7 @@ class ForecastOut(BaseModel):
             high=forecast.high,
             confidence=forecast.confidence,
             method=forecast.method,
+            points=forecast.points,
         )
 
 
@@ -88,24 +104,37 @@ class IndicatorOut(BaseModel):
     indicator: str
     unit: str
     direction: Direction
+    baseline: float
+    target: float = Field(description="The last target of the trajectory.")
+    target_date: dt.date | None
     periods: list[PeriodOut]
-    predicted_money: float = Field(description="Pounds predicted over the periods to date.")
-    realised_money: float = Field(description="Pounds realised over the periods to date.")
+    missing_periods: int
+    predicted_money: float = Field(description="Pounds predicted over the periods due.")
+    realised_money: float = Field(description="Pounds realised over the periods with data.")
+    predicted_money_measured: float = Field(
+        description="Pounds predicted over the periods with data (like for like with "
+        "realised_money)."
+    )
     forecast: ForecastOut | None = Field(
         description="At completion, from the trend of realised values; None with too few."
     )
     verdict: Verdict
 
     @classmethod
-    def of(cls, track: IndicatorTrack, unit: str) -> IndicatorOut:
+    def of(cls, track: IndicatorTrack) -> IndicatorOut:
         return cls(
             hypothesis_id=track.hypothesis_id,
             indicator=track.indicator,
-            unit=unit,
+            unit=track.unit,
             direction=track.direction,
+            baseline=track.baseline,
+            target=track.target,
+            target_date=track.target_date,
             periods=[PeriodOut.of(p) for p in track.periods],
+            missing_periods=track.missing_periods,
             predicted_money=track.predicted_money,
             realised_money=track.realised_money,
+            predicted_money_measured=track.predicted_money_measured,
             forecast=None if track.forecast is None else ForecastOut.of(track.forecast),
             verdict=track.verdict.verdict,
         )
@@ -145,9 +174,13 @@ class SpendLineOut(BaseModel):
 
 
 class SpendOut(BaseModel):
-    planned: float = Field(description="The decided version's cost lines, as given.")
+    planned: float = Field(
+        description="The decided version's cost lines as given, over the years in which any "
+        "actual spend was reported (`years`)."
+    )
     actual: float = Field(description="Actual spend reported to date.")
-    lines: list[SpendLineOut]
+    years: list[int]
+    lines: list[SpendLineOut] = Field(description="Every line's plan and actual by year.")
 
 
 class TrackingOut(BaseModel):
@@ -172,8 +205,15 @@ class BidBenefitsOut(BaseModel):
     as_of: dt.date
     indicators: list[IndicatorOut]
     hypotheses: list[HypothesisVerdictOut]
-    predicted_benefits: float = Field(description="Pounds predicted to date, all indicators.")
+    predicted_benefits: float = Field(
+        description="Pounds predicted over the periods due, all indicators (undiscounted, "
+        "base-year prices)."
+    )
     realised_benefits: float = Field(description="Pounds realised to date, all indicators.")
+    predicted_benefits_measured: float = Field(
+        description="Pounds predicted over the periods with data (like for like)."
+    )
+    periods_measured: int = Field(description="Distinct periods in which any indicator has data.")
     realised_roi: float | None = Field(
         description="(realised benefits - actual spend) / actual spend to date; None without spend."
     )
@@ -191,14 +231,17 @@ class BidBenefitsOut(BaseModel):
             footprint_id=report.bid.footprint_id,
             status=report.bid.status,
             as_of=report.as_of,
-            indicators=[IndicatorOut.of(t, report.units[t.hypothesis_id]) for t in report.tracks],
+            indicators=[IndicatorOut.of(t) for t in report.tracks],
             hypotheses=[HypothesisVerdictOut.of(t) for t in report.tracks],
             predicted_benefits=benefits.predicted_money,
             realised_benefits=benefits.realised_money,
+            predicted_benefits_measured=benefits.predicted_money_measured,
+            periods_measured=benefits.periods_measured,
             realised_roi=benefits.realised_roi,
             spend=SpendOut(
                 planned=benefits.planned_spend,
                 actual=benefits.actual_spend,
+                years=list(benefits.spend_years),
                 lines=[SpendLineOut.of(line) for line in report.spend],
             ),
             tracking=TrackingOut(

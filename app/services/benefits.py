@@ -56,7 +56,6 @@ class BidReport:
     settings: RoundSettings
     as_of: dt.date
     tracks: tuple[IndicatorTrack, ...]
-    units: dict[str, str]  # hypothesis id -> its indicator's unit
     spend: tuple[SpendLine, ...]
     benefits: BidBenefits
 
@@ -157,14 +156,11 @@ def _report(funded: FundedBid, rows: BenefitRows, today: dt.date) -> BidReport:
     tracking = settings.tracking()
     named, unnamed = _measured(rows.measurements.get(bid.id, []), today)
     tracks = []
-    units = {}
     for hypothesis in rows.hypotheses.get(version.id, []):
         domain = translate.hypothesis(hypothesis.body)
-        observations = _latest(
-            [*named.get(hypothesis.stable_id, []), *unnamed.get(domain.indicator.name, [])]
-        )
+        measured = [*named.get(hypothesis.stable_id, []), *unnamed.get(domain.indicator.name, [])]
+        observations = [Observation(r.period_start, r.period_end, r.value) for r in measured]
         hypothesis_id = str(hypothesis.stable_id)
-        units[hypothesis_id] = domain.indicator.unit
         tracks.append(track(hypothesis_id, domain, observations, tracking, today))
     spend = _spend(version, rows, bid.id)
     return BidReport(
@@ -174,7 +170,6 @@ def _report(funded: FundedBid, rows: BenefitRows, today: dt.date) -> BidReport:
         settings=settings,
         as_of=today,
         tracks=tuple(tracks),
-        units=units,
         spend=spend,
         benefits=bid_benefits(tracks, spend),
     )
@@ -184,7 +179,8 @@ def _measured(
     rows: list[MeasurementRow], today: dt.date
 ) -> tuple[dict[uuid.UUID, list[MeasurementRow]], dict[str, list[MeasurementRow]]]:
     """A bid's measurements of periods ended by `today`: those naming a hypothesis, by its
-    stable id; those naming none, by indicator (they count for each hypothesis on it)."""
+    stable id; those naming none, by indicator (they count for each hypothesis on it). The
+    domain takes the mean where several sources report one period."""
     named: dict[uuid.UUID, list[MeasurementRow]] = defaultdict(list)
     unnamed: dict[str, list[MeasurementRow]] = defaultdict(list)
     for row in rows:
@@ -195,20 +191,6 @@ def _measured(
         else:
             unnamed[row.indicator_name].append(row)
     return named, unnamed
-
-
-def _latest(rows: list[MeasurementRow]) -> list[Observation]:
-    """One value per period, in date order: where sources report the same period, the one
-    received last counts."""
-    latest: dict[tuple[dt.date, dt.date], MeasurementRow] = {}
-    for row in rows:
-        key = (row.period_start, row.period_end)
-        if key not in latest or row.created_at >= latest[key].created_at:
-            latest[key] = row
-    return [
-        Observation(row.period_start, row.period_end, row.value)
-        for _, row in sorted(latest.items())
-    ]
 
 
 def _spend(version: BidVersion, rows: BenefitRows, bid_id: uuid.UUID) -> tuple[SpendLine, ...]:

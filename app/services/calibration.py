@@ -5,7 +5,6 @@ instead of) a new appraisal's figures."""
 from __future__ import annotations
 
 import datetime as dt
-import math
 import uuid
 from dataclasses import dataclass
 from enum import StrEnum
@@ -72,23 +71,22 @@ class CalibrationService:
 
 def outturn(report: BidReport) -> BidOutturn:
     """A funded bid's predicted and realised money over the periods measured, and planned and
-    actual spend over the years reported."""
-    measured = [p for t in report.tracks for p in t.periods if p.realised_money is not None]
-    spent = [line for line in report.spend if line.actual is not None]
+    actual spend over the years some actual was reported."""
     groups = {
         Dimension.PORTFOLIO.value: PORTFOLIO_GROUP,
         Dimension.PROGRAMME_AREA.value: report.version.programme_area,
     }
     if report.version.lead_organisation_id is not None:
         groups[Dimension.LEAD_ORGANISATION.value] = str(report.version.lead_organisation_id)
+    benefits = report.benefits
     return BidOutturn(
         bid_id=str(report.bid.id),
         groups=groups,
-        predicted_money=math.fsum(p.predicted_money for p in measured),
-        realised_money=math.fsum(p.realised_money or 0.0 for p in measured),
-        planned_spend=math.fsum(line.planned for line in spent),
-        actual_spend=math.fsum(line.actual or 0.0 for line in spent),
-        periods_measured=len({(p.period_start, p.period_end) for p in measured}),
+        predicted_money=benefits.predicted_money_measured,
+        realised_money=benefits.realised_money,
+        planned_spend=benefits.planned_spend,
+        actual_spend=benefits.actual_spend,
+        periods_measured=benefits.periods_measured,
     )
 
 

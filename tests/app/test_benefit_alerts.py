@@ -19,14 +19,16 @@ YEAR = months(dt.date(2017, 4, 1), 24)
 ALERTS = {"benefit.off_track", "hypothesis.refuted"}
 
 
-def stored_batch(engine: Engine, bid: str, values: list, *, commit: bool = True) -> None:
+def stored_batch(
+    engine: Engine, bid: str, values: list, *, commit: bool = True, source: str = "SUS"
+) -> None:
     """A batch stored the way the measurements service stores one: verdicts read before,
     rows written, changes alerted, in one transaction."""
     bids = [uuid.UUID(bid)]
     try:
         with Session(engine) as session, session.begin():
             before = verdicts_before(session, bids)
-            store(session, bid, values)
+            store(session, bid, values, source=source)
             alert_changes(session, bids, before)
             if not commit:
                 raise Rejected
@@ -72,9 +74,10 @@ def test_a_batch_that_turns_a_hypothesis_off_track_writes_an_alert(
 
 def test_an_alert_is_written_once_per_change(world: World, engine: Engine) -> None:
     (bid,) = funded_bids(world, ["approved"])
-    stored_batch(engine, bid, on_trajectory(YEAR[:12], share=0.0))
+    stored_batch(engine, bid, on_trajectory(YEAR, share=0.0))
 
-    stored_batch(engine, bid, on_trajectory(YEAR[12:], share=0.0))  # still off
+    # A second source agrees for one month: the verdict stands, so no second alert.
+    stored_batch(engine, bid, on_trajectory(YEAR[:1], share=0.0), source="local")
 
     assert len(events(engine, ALERTS)) == 1
 
