@@ -3,16 +3,20 @@
 Loading is idempotent: footprints and organisations are found by code, rounds by name and bids
 by title within their round, and what exists is left as it is. The first round is taken through
 the panel's whole job when it is first made: bids submitted, conflicts declared, assessments,
-a moderation, decisions, decided. Only the keys change on each run.
+a moderation, decisions, decided. Its funded bids then get their realised data, each batch
+sent as its footprint's integration sends it (a bid that has measurements is left as it is),
+and a scan publishes the alerts for periods whose measurement is missing. Only the keys change
+on each run.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -23,9 +27,11 @@ from app.demo.bodies import (
     DemoPanel,
     DemoRound,
     demo_bids,
+    demo_measurements,
     demo_panel,
     demo_places,
 )
+from app.repositories.benefits import BenefitsData
 from app.repositories.keys import ApiKeys
 from app.repositories.places import Footprints, Organisations
 from app.repositories.rounds import Rounds
@@ -38,6 +44,8 @@ from app.schemas.moderations import ModerationCreate
 from app.schemas.places import FootprintCreate, OrganisationCreate
 from app.schemas.rounds import RoundUpdate
 from app.services.assessments import AssessmentService
+from app.services.benefit_alerts import alert_changes, scan_missing, verdicts_before
+from app.services.benefits import today
 from app.services.bids import BidService
 from app.services.conflicts import ConflictService
 from app.services.decisions import DecisionService
@@ -45,7 +53,17 @@ from app.services.keys import issue_key
 from app.services.moderations import ModerationService
 from app.services.places import add_footprint, add_organisation
 from app.services.rounds import RoundService
-from app.tables import Account, Bid, Footprint, Organisation, Round, utcnow
+from app.tables import (
+    Account,
+    Bid,
+    Footprint,
+    Measurement,
+    MeasurementBatch,
+    Organisation,
+    Round,
+    Spend,
+    utcnow,
+)
 from bpv.lifecycle import RoundStatus
 
 KEY_PREFIX = "demo "
@@ -69,8 +87,8 @@ def load_demo(session: Session, server_secret: str) -> list[tuple[str, str]]:
 
     Keys are stored hashed and shown once, so every run revokes the previous demo keys and
     issues fresh ones: an admin, a programme office per demo footprint, the first round's three
-    assessors and chair, an assessor and a chair of the open round, and an integration for the
-    first footprint.
+    assessors and chair, an assessor and a chair of the open round, and an integration per
+    demo footprint.
     """
     loader = Principal(uuid.uuid4(), Role.ADMIN)
     places = demo_places()
@@ -92,6 +110,7 @@ def load_demo(session: Session, server_secret: str) -> list[tuple[str, str]]:
                 _panel_at_work(
                     session, round_, bids, panel, accounts, footprint_ids, organisation_ids
                 )
+            _realised(session, server_secret, round_, bids, _integrations(footprints))
         else:
             service = BidService(session, loader)
             existing = _bid_titles(service, round_)
@@ -113,9 +132,78 @@ def load_demo(session: Session, server_secret: str) -> list[tuple[str, str]]:
                 DemoAccount(f"chair, round {number}", Role.CHAIR, round_id=round_.id),
             )
         ),
-        DemoAccount(f"integration {footprints[0].code}", Role.INTEGRATION, footprints[0].id),
+        *_integrations(footprints),
     ]
     return _rotate_keys(session, server_secret, roles)
+
+
+def _integrations(footprints: list[Footprint]) -> list[DemoAccount]:
+    return [DemoAccount(f"integration {f.code}", Role.INTEGRATION, f.id) for f in footprints]
+
+
+def _realised(
+    session: Session,
+    server_secret: str,
+    round_: Round,
+    bids: list[DemoBid],
+    integrations: list[DemoAccount],
+) -> None:
+    """The round's funded bids' realised data, each batch from its footprint's integration (a
+    bid that has measurements already is left as it is); then the scan for missing periods."""
+    accounts = _accounts(session, server_secret, integrations)
+    senders = {role.footprint_id: accounts[KEY_PREFIX + role.name] for role in integrations}
+    service = BidService(session, Principal(uuid.uuid4(), Role.ADMIN))
+    found = _every(lambda limit, offset: service.bids.page(limit, offset, round_id=round_.id))
+    by_title = {bid.title: bid for bid in service.read_many(list(found))}
+    data = BenefitsData(session)
+    for batch in demo_measurements().batches:
+        bid = by_title[bids[batch.bid - 1].title]
+        if data.has_measurements(bid.id):
+            continue
+        body = batch.body(bid.id, [str(line.id) for line in bid.cost_lines])
+        _send(session, senders[bid.footprint_id], body)
+    scan_missing(session, today())
+
+
+def _send(session: Session, integration: Principal, body: dict[str, Any]) -> None:
+    """Store a POST /v1/measurements body as the measurements service stores an accepted
+    batch: its verdicts read before, its rows written, verdicts that changed alerted."""
+    # TODO(lead): once `POST /v1/measurements` has landed, send `body` through its service.
+    bid_ids = sorted({uuid.UUID(item["bid_id"]) for item in body["measurements"]})
+    before = verdicts_before(session, bid_ids)
+    rows = MeasurementBatch(
+        account_id=integration.account,
+        footprint_id=integration.footprint_id,
+        measurement_count=len(body["measurements"]),
+        spend_count=len(body["spend"]),
+    )
+    session.add(rows)
+    session.flush()
+    session.add_all(
+        Measurement(
+            batch_id=rows.id,
+            bid_id=uuid.UUID(item["bid_id"]),
+            indicator_name=item["indicator"],
+            period_start=dt.date.fromisoformat(item["period_start"]),
+            period_end=dt.date.fromisoformat(item["period_end"]),
+            value=item["value"],
+            source=item["source"],
+        )
+        for item in body["measurements"]
+    )
+    session.add_all(
+        Spend(
+            batch_id=rows.id,
+            bid_id=uuid.UUID(item["bid_id"]),
+            cost_line_id=uuid.UUID(item["cost_line_id"]),
+            year=item["year"],
+            amount=item["amount"],
+            source=item["source"],
+        )
+        for item in body["spend"]
+    )
+    session.flush()
+    alert_changes(session, bid_ids, before)
 
 
 def _panel_roles(panel: DemoPanel, round_: Round) -> list[DemoAccount]:

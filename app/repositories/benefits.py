@@ -121,6 +121,10 @@ class BenefitsData:
         }
         return BenefitRows(funded, hypotheses, measurements, spend, rounds)
 
+    def has_measurements(self, bid_id: uuid.UUID) -> bool:
+        stmt = select(Measurement.id).where(Measurement.bid_id == bid_id).limit(1)
+        return self.session.scalar(stmt) is not None
+
     def published(self, dedup_keys: list[str]) -> set[str]:
         """Which of `dedup_keys` the outbox already holds."""
         found: set[str] = set()
