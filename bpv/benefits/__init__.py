@@ -6,7 +6,14 @@ This file is the contract between the domain and the web shell. Every name here 
 levels, money), `verdicts` (the RAG and verdict rules), `forecast`, `calibration`.
 """
 
-from bpv.benefits.calibration import calibrate
+from bpv.benefits.calibration import (
+    AdjustedMeasures,
+    Adjustment,
+    adjusted_measures,
+    adjustment,
+    bid_outturn,
+    calibrate,
+)
 from bpv.benefits.model import (
     BidBenefits,
     BidOutturn,
@@ -26,6 +33,8 @@ from bpv.benefits.tracking import bid_benefits, track
 from bpv.benefits.verdicts import achieved_share, rag
 
 __all__ = [
+    "AdjustedMeasures",
+    "Adjustment",
     "BidBenefits",
     "BidOutturn",
     "Cadence",
@@ -40,7 +49,10 @@ __all__ = [
     "Verdict",
     "VerdictResult",
     "achieved_share",
+    "adjusted_measures",
+    "adjustment",
     "bid_benefits",
+    "bid_outturn",
     "calibrate",
     "rag",
     "track",

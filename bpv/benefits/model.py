@@ -116,8 +116,9 @@ class IndicatorTrack:
 
     `predicted_money`: over the due periods; `realised_money`: over the periods with data;
     `predicted_money_measured`: predicted over the periods with data (the like-for-like figure
-    to set against `realised_money`, as calibration does). `target` is the last trajectory
-    point's value, on `target_date`.
+    to set against `realised_money`, as calibration does). Predicted money is what the
+    hypothesis claims, not confidence-weighted. `target` is the last trajectory point's value,
+    on `target_date`; `missing_periods` counts the periods reported missing.
     """
 
     hypothesis_id: str

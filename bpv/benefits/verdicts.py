@@ -121,11 +121,11 @@ def judge(
     if not with_data:
         return VerdictResult(Verdict.NO_DATA, "no_data: no observations yet.", figures)
 
-    goal = f"the target improvement ({_num(baseline)} to {_num(target)} by {target_date})"
-    final = _final_reading(with_data, target_date)
-    if final is not None:
-        return _judge_final(final, baseline, target, direction, settings, goal, figures)
-
+    if forecast is not None:
+        figures["forecast"] = forecast.value
+        figures["forecast_low"] = forecast.low
+        figures["forecast_high"] = forecast.high
+        figures["forecast_points"] = float(forecast.points)
     due = [p for p in with_data if p.period_end <= today]
     latest = due[-1] if due else None
     previous = due[-2] if len(due) >= 2 else None
@@ -133,12 +133,12 @@ def judge(
     figures["latest_rag"] = latest.rag.value if latest and latest.rag else None
     figures["previous_rag"] = previous.rag.value if previous and previous.rag else None
 
+    goal = f"the target improvement ({_num(baseline)} to {_num(target)} by {target_date})"
+    final = _final_reading(with_data, target_date)
+    if final is not None:
+        return _judge_final(final, baseline, target, direction, settings, goal, figures)
+
     forecast_rag: Rag | None = None
-    if forecast is not None:
-        figures["forecast"] = forecast.value
-        figures["forecast_low"] = forecast.low
-        figures["forecast_high"] = forecast.high
-        figures["forecast_points"] = float(forecast.points)
     if forecast is not None and forecast.points >= 3:
         forecast_rag = rag(forecast.value, target, baseline, direction, settings)
         figures["forecast_rag"] = forecast_rag.value
