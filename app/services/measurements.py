@@ -1,0 +1,293 @@
+"""Realised measurements and actual spend from integrations: a batch is checked whole, then
+stored whole or not at all; a correction supersedes the row it corrects, which is kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.auth import Principal
+from app.problems import FieldError, Forbidden, NotFound, ValidationFailed
+from app.repositories.bids import Bids
+from app.repositories.measurements import FundedBid, MeasurementKey, Measurements, SpendKey
+from app.schemas.keys import Role
+from app.schemas.measurements import MeasurementBatchIn, MeasurementIn, SpendIn
+from app.services import benefit_alerts
+from app.tables import Bid, Measurement, MeasurementBatch, Spend
+from bpv.lifecycle import BidStatus
+
+# A bid takes measurements from its decision to approve it until it is closed.
+TAKING_MEASUREMENTS = frozenset(
+    {BidStatus.APPROVED, BidStatus.APPROVED_WITH_CONDITIONS, BidStatus.IN_DELIVERY}
+)
+
+
+@dataclass(frozen=True)
+class Ingested:
+    batch_id: uuid.UUID
+    measurements: int
+    spend: int
+    superseded: int
+
+
+@dataclass(frozen=True)
+class _Error:
+    """A bad item's error, sortable into the batch's order."""
+
+    section: int  # 0 measurements, 1 spend
+    index: int
+    error: FieldError
+
+
+@dataclass
+class MeasurementService:
+    session: Session
+    principal: Principal
+
+    @property
+    def repository(self) -> Measurements:
+        return Measurements(self.session)
+
+    def ingest(self, batch: MeasurementBatchIn) -> Ingested:
+        """Check every item, then store them all with the batch's provenance, or raise one 422
+        naming every bad item and store nothing."""
+        if self.principal.role is not Role.INTEGRATION:
+            raise Forbidden("Only an integration key posts measurements.")
+        footprint_id = self.principal.footprint_id
+        assert footprint_id is not None  # an integration key is scoped to a footprint
+        measurements, spend = batch.items()
+        bid_ids = {item.bid_id for _, item in measurements} | {item.bid_id for _, item in spend}
+        bids = self.repository.funded_bids(footprint_id, bid_ids, with_cost_lines=bool(spend))
+
+        errors = [
+            _Error(0 if e.field.startswith("measurements") else 1, _index_of(e.field), e)
+            for e in batch.schema_errors()
+        ]
+        errors += _check_measurements(measurements, bids)
+        errors += _check_spend(spend, bids)
+        if errors:
+            errors.sort(key=lambda e: (e.section, e.index))
+            items = len(batch.measurements) + len(batch.spend)
+            bad = len({(e.section, e.index) for e in errors})
+            raise ValidationFailed(
+                f"{bad} of the batch's {items} items are not valid; nothing was stored.",
+                errors=[e.error for e in errors],
+            )
+        return self._store(footprint_id, bids, measurements, spend, sorted(bid_ids))
+
+    def _store(
+        self,
+        footprint_id: uuid.UUID,
+        bids: dict[uuid.UUID, FundedBid],
+        measurements: list[tuple[int, MeasurementIn]],
+        spend: list[tuple[int, SpendIn]],
+        bid_ids: list[uuid.UUID],
+    ) -> Ingested:
+        repository = self.repository
+        before = benefit_alerts.verdicts_before(self.session, bid_ids)
+        now = dt.datetime.now(dt.UTC)
+        batch = repository.add_batch(
+            MeasurementBatch(
+                id=uuid.uuid4(),
+                created_at=now,
+                account_id=self.principal.account,
+                api_key_id=self.principal.key_id,
+                footprint_id=footprint_id,
+                measurement_count=len(measurements),
+                spend_count=len(spend),
+            )
+        )
+        measurement_rows = [
+            _measurement_row(batch, item, bids[item.bid_id]) for _, item in measurements
+        ]
+        spend_rows = [_spend_row(batch, item) for _, item in spend]
+        corrected = repository.current_measurements([_measurement_key(m) for _, m in measurements])
+        corrected_spend = repository.current_spend([_spend_key(s) for _, s in spend])
+        repository.supersede(Measurement, corrected)
+        repository.supersede(Spend, corrected_spend)
+        repository.insert(Measurement, measurement_rows)
+        repository.insert(Spend, spend_rows)
+        benefit_alerts.alert_changes(self.session, bid_ids, before)
+        return Ingested(
+            batch.id, len(measurement_rows), len(spend_rows), len(corrected) + len(corrected_spend)
+        )
+
+    # Reading
+
+    def bid(self, bid_id: uuid.UUID) -> Bid:
+        """The bid if the caller may see it: its footprint's keys, its round's panel, admins."""
+        bid = Bids(self.session, self.principal).get(bid_id)
+        if bid is None:
+            raise NotFound(f"No bid {bid_id}.")
+        return bid
+
+    def measurements(
+        self, bid: Bid, limit: int, offset: int, *, include_history: bool
+    ) -> tuple[list[tuple[Measurement, MeasurementBatch]], int]:
+        return self.repository.measurements(bid.id, limit, offset, include_history=include_history)
+
+    def spend(
+        self, bid: Bid, limit: int, offset: int, *, include_history: bool
+    ) -> tuple[list[tuple[Spend, MeasurementBatch]], int]:
+        return self.repository.spend(bid.id, limit, offset, include_history=include_history)
+
+
+def _check_measurements(
+    items: list[tuple[int, MeasurementIn]], bids: dict[uuid.UUID, FundedBid]
+) -> list[_Error]:
+    errors: list[_Error] = []
+    first_of: dict[MeasurementKey, int] = {}
+    for index, item in items:
+        path = f"measurements[{index}]"
+
+        def bad(field: str, message: str, kind: str, index: int = index, path: str = path) -> None:
+            errors.append(_Error(0, index, _field_error(f"{path}.{field}", message, kind)))
+
+        if item.period_end < item.period_start:
+            bad("period_end", "the period ends before it starts", "period_order")
+        key = _measurement_key(item)
+        if key in first_of:
+            bad(
+                "source",
+                f"repeats measurements[{first_of[key]}]: the same bid, indicator, period and "
+                "source (send one figure per period and source; a later batch corrects it)",
+                "duplicate",
+            )
+        else:
+            first_of[key] = index
+        bid = bids.get(item.bid_id)
+        if not _check_bid(bid, item.bid_id, bad):
+            continue
+        assert bid is not None
+        naming = bid.hypotheses_naming(item.indicator)
+        if not naming:
+            known = ", ".join(sorted(set(bid.hypotheses.values()))) or "none"
+            bad(
+                "indicator",
+                f"no hypothesis of the bid's decided version names indicator "
+                f"{item.indicator!r} (they name: {known})",
+                "unknown_indicator",
+            )
+        if item.hypothesis_id is not None:
+            named = bid.hypotheses.get(item.hypothesis_id)
+            if named is None:
+                bad(
+                    "hypothesis_id",
+                    f"no hypothesis {item.hypothesis_id} in the bid's decided version",
+                    "unknown_hypothesis",
+                )
+            elif naming and named != item.indicator:
+                bad(
+                    "hypothesis_id",
+                    f"hypothesis {item.hypothesis_id} names indicator {named!r}, not "
+                    f"{item.indicator!r}",
+                    "indicator_mismatch",
+                )
+    return errors
+
+
+def _check_spend(
+    items: list[tuple[int, SpendIn]], bids: dict[uuid.UUID, FundedBid]
+) -> list[_Error]:
+    errors: list[_Error] = []
+    first_of: dict[SpendKey, int] = {}
+    for index, item in items:
+        path = f"spend[{index}]"
+
+        def bad(field: str, message: str, kind: str, index: int = index, path: str = path) -> None:
+            errors.append(_Error(1, index, _field_error(f"{path}.{field}", message, kind)))
+
+        key = _spend_key(item)
+        if key in first_of:
+            bad(
+                "source",
+                f"repeats spend[{first_of[key]}]: the same bid, cost line, year and source",
+                "duplicate",
+            )
+        else:
+            first_of[key] = index
+        bid = bids.get(item.bid_id)
+        if not _check_bid(bid, item.bid_id, bad):
+            continue
+        assert bid is not None
+        if item.cost_line_id not in bid.cost_line_ids:
+            bad(
+                "cost_line_id",
+                f"no cost line {item.cost_line_id} in the bid's decided version",
+                "unknown_cost_line",
+            )
+    return errors
+
+
+def _check_bid(
+    bid: FundedBid | None, bid_id: uuid.UUID, bad: Callable[[str, str, str], None]
+) -> bool:
+    """Whether the item's bid takes measurements; if not, why is reported. A bid of another
+    footprint is reported as unknown: its existence is not disclosed."""
+    if bid is None:
+        bad("bid_id", f"no bid {bid_id} that this key posts for", "unknown_bid")
+        return False
+    if bid.status not in TAKING_MEASUREMENTS or bid.decided_version is None:
+        bad(
+            "bid_id",
+            f"the bid is {bid.status}: measurements are taken for approved bids and bids in "
+            "delivery",
+            "not_funded",
+        )
+        return False
+    return True
+
+
+def _field_error(field: str, message: str, kind: str) -> FieldError:
+    return FieldError(field=field, location="body", message=message, type=kind)
+
+
+def _index_of(path: str) -> int:
+    return int(path.split("[", 1)[1].split("]", 1)[0])
+
+
+def _measurement_key(item: MeasurementIn) -> MeasurementKey:
+    return (item.bid_id, item.indicator, item.period_start, item.period_end, item.source)
+
+
+def _spend_key(item: SpendIn) -> SpendKey:
+    return (item.bid_id, item.cost_line_id, item.year, item.source)
+
+
+def _measurement_row(
+    batch: MeasurementBatch, item: MeasurementIn, bid: FundedBid
+) -> dict[str, Any]:
+    hypothesis_id = item.hypothesis_id
+    if hypothesis_id is None:
+        naming = bid.hypotheses_naming(item.indicator)
+        hypothesis_id = naming[0] if len(naming) == 1 else None
+    return {
+        "id": uuid.uuid4(),
+        "created_at": batch.created_at,
+        "batch_id": batch.id,
+        "bid_id": item.bid_id,
+        "hypothesis_id": hypothesis_id,
+        "indicator_name": item.indicator,
+        "period_start": item.period_start,
+        "period_end": item.period_end,
+        "value": item.value,
+        "source": item.source,
+    }
+
+
+def _spend_row(batch: MeasurementBatch, item: SpendIn) -> dict[str, Any]:
+    return {
+        "id": uuid.uuid4(),
+        "created_at": batch.created_at,
+        "batch_id": batch.id,
+        "bid_id": item.bid_id,
+        "cost_line_id": item.cost_line_id,
+        "year": item.year,
+        "amount": item.amount,
+        "source": item.source,
+    }
