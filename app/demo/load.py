@@ -11,12 +11,11 @@ on each run.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -40,16 +39,18 @@ from app.schemas.bids import BidCreate
 from app.schemas.conflicts import ConflictCreate
 from app.schemas.decisions import DecisionsCreate
 from app.schemas.keys import Role
+from app.schemas.measurements import MeasurementBatchIn
 from app.schemas.moderations import ModerationCreate
 from app.schemas.places import FootprintCreate, OrganisationCreate
 from app.schemas.rounds import RoundUpdate
 from app.services.assessments import AssessmentService
-from app.services.benefit_alerts import alert_changes, scan_missing, verdicts_before
+from app.services.benefit_alerts import scan_missing
 from app.services.benefits import today
 from app.services.bids import BidService
 from app.services.conflicts import ConflictService
 from app.services.decisions import DecisionService
 from app.services.keys import issue_key
+from app.services.measurements import MeasurementService
 from app.services.moderations import ModerationService
 from app.services.places import add_footprint, add_organisation
 from app.services.rounds import RoundService
@@ -57,11 +58,8 @@ from app.tables import (
     Account,
     Bid,
     Footprint,
-    Measurement,
-    MeasurementBatch,
     Organisation,
     Round,
-    Spend,
     utcnow,
 )
 from bpv.lifecycle import RoundStatus
@@ -151,7 +149,17 @@ def _realised(
     """The round's funded bids' realised data, each batch from its footprint's integration (a
     bid that has measurements already is left as it is); then the scan for missing periods."""
     accounts = _accounts(session, server_secret, integrations)
-    senders = {role.footprint_id: accounts[KEY_PREFIX + role.name] for role in integrations}
+    # A batch records the key it came with: each integration's current demo key.
+    key_ids = {
+        key.account_id: key.id for key in ApiKeys(session).active_named(KEY_PREFIX + "integration ")
+    }
+    senders = {}
+    for role in integrations:
+        account_id = accounts[KEY_PREFIX + role.name].account
+        principal = Principal(
+            key_ids[account_id], Role.INTEGRATION, role.footprint_id, account_id=account_id
+        )
+        senders[role.footprint_id] = MeasurementService(session, principal)
     service = BidService(session, Principal(uuid.uuid4(), Role.ADMIN))
     found = _every(lambda limit, offset: service.bids.page(limit, offset, round_id=round_.id))
     by_title = {bid.title: bid for bid in service.read_many(list(found))}
@@ -161,49 +169,8 @@ def _realised(
         if data.has_measurements(bid.id):
             continue
         body = batch.body(bid.id, [str(line.id) for line in bid.cost_lines])
-        _send(session, senders[bid.footprint_id], body)
+        senders[bid.footprint_id].ingest(MeasurementBatchIn.model_validate_json(json.dumps(body)))
     scan_missing(session, today())
-
-
-def _send(session: Session, integration: Principal, body: dict[str, Any]) -> None:
-    """Store a POST /v1/measurements body as the measurements service stores an accepted
-    batch: its verdicts read before, its rows written, verdicts that changed alerted."""
-    # TODO(lead): once `POST /v1/measurements` has landed, send `body` through its service.
-    bid_ids = sorted({uuid.UUID(item["bid_id"]) for item in body["measurements"]})
-    before = verdicts_before(session, bid_ids)
-    rows = MeasurementBatch(
-        account_id=integration.account,
-        footprint_id=integration.footprint_id,
-        measurement_count=len(body["measurements"]),
-        spend_count=len(body["spend"]),
-    )
-    session.add(rows)
-    session.flush()
-    session.add_all(
-        Measurement(
-            batch_id=rows.id,
-            bid_id=uuid.UUID(item["bid_id"]),
-            indicator_name=item["indicator"],
-            period_start=dt.date.fromisoformat(item["period_start"]),
-            period_end=dt.date.fromisoformat(item["period_end"]),
-            value=item["value"],
-            source=item["source"],
-        )
-        for item in body["measurements"]
-    )
-    session.add_all(
-        Spend(
-            batch_id=rows.id,
-            bid_id=uuid.UUID(item["bid_id"]),
-            cost_line_id=uuid.UUID(item["cost_line_id"]),
-            year=item["year"],
-            amount=item["amount"],
-            source=item["source"],
-        )
-        for item in body["spend"]
-    )
-    session.flush()
-    alert_changes(session, bid_ids, before)
 
 
 def _panel_roles(panel: DemoPanel, round_: Round) -> list[DemoAccount]:

@@ -31,10 +31,10 @@ def get_calibration(
         ),
     ] = None,
     min_bids: Annotated[
-        int, Query(ge=1, le=10_000, description="Funded bids a class needs to give a factor.")
+        int, Query(ge=2, le=10_000, description="Funded bids a class needs to give a factor.")
     ] = 3,
     min_periods: Annotated[
-        int, Query(ge=1, le=10_000, description="Measured periods a bid needs to count.")
+        int, Query(ge=0, le=10_000, description="Measured periods a bid needs to count.")
     ] = 6,
     as_of: Annotated[
         dt.date | None, Query(description="Periods due by this date (today by default).")

@@ -69,12 +69,12 @@ class CalibratedOut(BaseModel):
     """The appraisal's headline figures adjusted by reference-class factors (the round's
     settings apply calibration); reported beside the unadjusted figures, which rank the bid."""
 
-    benefits_factor: CalibrationFactorOut | None = Field(
-        description="Multiplies PV benefits; None (x 1) when no reference class has one."
+    benefit_factor: float = Field(
+        description="Multiplies PV benefits: the lead organisation's benefits factor, else the "
+        "programme area's, else 1."
     )
-    spend_factor: CalibrationFactorOut | None = Field(
-        description="Multiplies PV costs; None (x 1) when no reference class has one."
-    )
+    cost_factor: float = Field(description="Multiplies PV costs, chosen the same way (spend).")
+    source: str = Field(description="Which factors were used, with their bids and intervals.")
     pv_benefits: float
     pv_costs: float
     npsv: float
@@ -82,15 +82,13 @@ class CalibratedOut(BaseModel):
 
     @classmethod
     def of(cls, calibrated: Calibrated) -> CalibratedOut:
+        chosen, measures = calibrated.adjustment, calibrated.measures
         return cls(
-            benefits_factor=None
-            if calibrated.benefits_factor is None
-            else CalibrationFactorOut.of(calibrated.benefits_factor),
-            spend_factor=None
-            if calibrated.spend_factor is None
-            else CalibrationFactorOut.of(calibrated.spend_factor),
-            pv_benefits=calibrated.pv_benefits,
-            pv_costs=calibrated.pv_costs,
-            npsv=calibrated.npsv,
-            bcr=calibrated.bcr,
+            benefit_factor=chosen.benefit_factor,
+            cost_factor=chosen.cost_factor,
+            source=chosen.source,
+            pv_benefits=measures.pv_benefits,
+            pv_costs=measures.pv_costs,
+            npsv=measures.npsv,
+            bcr=measures.bcr,
         )

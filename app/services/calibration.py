@@ -17,12 +17,22 @@ from app.repositories.places import Organisations
 from app.schemas.keys import Role
 from app.services.benefits import BidReport, reports, today
 from bpv.appraisal import Appraisal
-from bpv.benefits import BidOutturn, CalibrationFactor, calibrate
+from bpv.benefits import (
+    AdjustedMeasures,
+    Adjustment,
+    BidOutturn,
+    CalibrationFactor,
+    adjusted_measures,
+    adjustment,
+    bid_outturn,
+    calibrate,
+)
 
 
 class Dimension(StrEnum):
     """Reference classes: every funded bid together, by programme area, by lead organisation
-    (its id)."""
+    (its id). The portfolio's factor is reported; an appraisal takes only the more specific
+    ones (as the domain's `adjustment` chooses)."""
 
     PORTFOLIO = "portfolio"
     PROGRAMME_AREA = "programme_area"
@@ -30,8 +40,6 @@ class Dimension(StrEnum):
 
 
 PORTFOLIO_GROUP = "all funded bids"
-# The factor a bid's appraisal takes: of its most specific reference class that has one.
-PRECEDENCE = (Dimension.LEAD_ORGANISATION, Dimension.PROGRAMME_AREA, Dimension.PORTFOLIO)
 
 
 @dataclass(frozen=True)
@@ -70,24 +78,15 @@ class CalibrationService:
 
 
 def outturn(report: BidReport) -> BidOutturn:
-    """A funded bid's predicted and realised money over the periods measured, and planned and
-    actual spend over the years some actual was reported."""
+    """A funded bid's outturn (like-for-like money and spend, `bpv.benefits.bid_outturn`)
+    with its reference classes."""
     groups = {
         Dimension.PORTFOLIO.value: PORTFOLIO_GROUP,
         Dimension.PROGRAMME_AREA.value: report.version.programme_area,
     }
     if report.version.lead_organisation_id is not None:
         groups[Dimension.LEAD_ORGANISATION.value] = str(report.version.lead_organisation_id)
-    benefits = report.benefits
-    return BidOutturn(
-        bid_id=str(report.bid.id),
-        groups=groups,
-        predicted_money=benefits.predicted_money_measured,
-        realised_money=benefits.realised_money,
-        planned_spend=benefits.planned_spend,
-        actual_spend=benefits.actual_spend,
-        periods_measured=benefits.periods_measured,
-    )
+    return bid_outturn(str(report.bid.id), groups, report.benefits)
 
 
 def reference_factors(session: Session, min_bids: int, min_periods: int) -> list[CalibrationFactor]:
@@ -99,41 +98,11 @@ def reference_factors(session: Session, min_bids: int, min_periods: int) -> list
 
 @dataclass(frozen=True)
 class Calibrated:
-    """An appraisal's headline figures with reference-class factors applied: PV benefits x
-    the benefits factor, PV costs x the spend factor (1 where no class has a factor)."""
+    """An appraisal's headline figures with reference-class factors applied (the domain's
+    `adjustment`: the bid's lead organisation's factor, else its programme area's, else 1)."""
 
-    benefits_factor: CalibrationFactor | None
-    spend_factor: CalibrationFactor | None
-    pv_benefits: float
-    pv_costs: float
-    npsv: float
-    bcr: float | None
-
-
-def choose(
-    factors: list[CalibrationFactor],
-    measure: str,
-    programme_area: str,
-    lead_organisation_id: uuid.UUID | None,
-) -> CalibrationFactor | None:
-    """The factor of the bid's most specific reference class that has one (lead organisation,
-    then programme area, then the whole portfolio)."""
-    groups = {
-        Dimension.LEAD_ORGANISATION: None
-        if lead_organisation_id is None
-        else str(lead_organisation_id),
-        Dimension.PROGRAMME_AREA: programme_area,
-        Dimension.PORTFOLIO: PORTFOLIO_GROUP,
-    }
-    for dimension in PRECEDENCE:
-        for factor in factors:
-            if (
-                factor.measure == measure
-                and factor.dimension == dimension
-                and factor.group == groups[dimension]
-            ):
-                return factor
-    return None
+    adjustment: Adjustment
+    measures: AdjustedMeasures
 
 
 def calibrated(
@@ -142,15 +111,6 @@ def calibrated(
     programme_area: str,
     lead_organisation_id: uuid.UUID | None,
 ) -> Calibrated:
-    benefits = choose(factors, "benefits", programme_area, lead_organisation_id)
-    spend = choose(factors, "spend", programme_area, lead_organisation_id)
-    pv_benefits = appraisal.pv_benefits * (1.0 if benefits is None else benefits.ratio)
-    pv_costs = appraisal.pv_costs * (1.0 if spend is None else spend.ratio)
-    return Calibrated(
-        benefits_factor=benefits,
-        spend_factor=spend,
-        pv_benefits=pv_benefits,
-        pv_costs=pv_costs,
-        npsv=pv_benefits - pv_costs,
-        bcr=pv_benefits / pv_costs if pv_costs > 0 else None,
-    )
+    lead = None if lead_organisation_id is None else str(lead_organisation_id)
+    chosen = adjustment(factors, programme_area, lead)
+    return Calibrated(chosen, adjusted_measures(appraisal.pv_costs, appraisal.pv_benefits, chosen))

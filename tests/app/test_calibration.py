@@ -78,8 +78,9 @@ def test_a_round_that_applies_calibration_reports_it_beside_the_unadjusted_figur
     snapshot = world.office.get(f"/v1/bids/{bid['id']}/appraisal").json()
 
     unadjusted, calibrated = draft["appraisal"], draft["calibrated"]
-    assert calibrated["benefits_factor"]["dimension"] == "programme_area"
-    assert calibrated["benefits_factor"]["ratio"] == pytest.approx(0.5, rel=1e-6)
+    assert calibrated["benefit_factor"] == pytest.approx(0.5, rel=1e-6)
+    assert calibrated["cost_factor"] == pytest.approx(1.2, rel=1e-6)
+    assert "programme_area diabetes" in calibrated["source"]
     assert calibrated["pv_benefits"] == pytest.approx(unadjusted["pv_benefits"] * 0.5, rel=1e-6)
     assert calibrated["pv_costs"] == pytest.approx(unadjusted["pv_costs"] * 1.2, rel=1e-6)
     assert calibrated["npsv"] == pytest.approx(calibrated["pv_benefits"] - calibrated["pv_costs"])

@@ -174,10 +174,10 @@ class CalibrationSettingsIn(Schema):
         description="Report a `calibrated` section beside each bid's unadjusted appraisal; "
         "ranking always reads the unadjusted figures.",
     )
-    min_bids: Annotated[int, Strict(), Field(ge=1, le=10_000), WholeNumber] = Field(
+    min_bids: Annotated[int, Strict(), Field(ge=2, le=10_000), WholeNumber] = Field(
         default=3, description="Funded bids a reference class needs before it gives a factor."
     )
-    min_periods: Annotated[int, Strict(), Field(ge=1, le=10_000), WholeNumber] = Field(
+    min_periods: Annotated[int, Strict(), Field(ge=0, le=10_000), WholeNumber] = Field(
         default=6, description="Measured periods a funded bid needs to count."
     )
 
