@@ -11,7 +11,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from app.services.benefit_alerts import alert_changes, scan_missing, verdicts_before
-from app.tables import OutboxEvent
+from app.tables import OutboxEvent, WebhookDelivery
 from tests.app.conftest import World
 from tests.app.funded import funded_bids, months, on_trajectory, store
 
@@ -110,3 +110,56 @@ def test_a_missing_measurement_is_published_once_per_period(world: World, engine
     assert sorted(e.payload["period_start"] for e in missing) == ["2017-10-01", "2017-11-01"]
     assert {e.payload["bid_id"] for e in missing} == {late}
     assert str(missing[0].footprint_id) == world.footprint["id"]
+
+
+def batch_body(bid: str, values: list, *, bad_last: bool = False) -> dict:
+    items = [
+        {
+            "bid_id": bid,
+            "indicator": "Emergency admissions",
+            "period_start": start.isoformat(),
+            "period_end": end.isoformat(),
+            "value": value,
+            "source": "SUS",
+        }
+        for (start, end), value in values
+    ]
+    if bad_last:
+        items.append({**items[-1], "period_end": "2016-01-01"})  # ends before it starts
+    return {"measurements": items}
+
+
+def test_a_posted_batch_that_turns_a_hypothesis_alerts_its_subscribers(
+    world: World, engine: Engine
+) -> None:
+    (bid,) = funded_bids(world, ["approved"])
+    subscription = world.office.post(
+        "/v1/webhooks",
+        json={"url": "https://hooks.example.org/bpv", "events": sorted(ALERTS)},
+    )
+    assert subscription.status_code == 201, subscription.text
+
+    posted = world.integration.post(
+        "/v1/measurements", json=batch_body(bid, on_trajectory(YEAR, share=0.0))
+    )
+
+    assert posted.status_code == 201, posted.text
+    (event,) = events(engine, ALERTS)
+    with Session(engine) as session:
+        deliveries = session.scalars(
+            select(WebhookDelivery).where(WebhookDelivery.event_id == event.id)
+        ).all()
+    assert [str(d.subscription_id) for d in deliveries] == [subscription.json()["id"]]
+
+
+def test_a_rejected_batch_writes_no_alert(world: World, engine: Engine) -> None:
+    (bid,) = funded_bids(world, ["approved"])
+
+    posted = world.integration.post(
+        "/v1/measurements", json=batch_body(bid, on_trajectory(YEAR, share=0.0), bad_last=True)
+    )
+
+    assert posted.status_code == 422
+    assert events(engine, ALERTS) == []
+    report = world.office.get(f"/v1/bids/{bid}/benefits").json()
+    assert report["hypotheses"][0]["verdict"] == "no_data"
