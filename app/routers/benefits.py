@@ -3,7 +3,6 @@ by round (SPEC 4.9)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from typing import Annotated
 
@@ -18,14 +17,14 @@ from app.exports import (
     table_response,
 )
 from app.problems import problem_responses
-from app.schemas.benefits import BenefitsRollupOut, BidBenefitsOut, benefits_table
+from app.schemas.benefits import AsOfDate, BenefitsRollupOut, BidBenefitsOut, benefits_table
 from app.services.benefits import BenefitsService, today
 from app.strict_route import StrictRoute
 
 router = APIRouter(route_class=StrictRoute, tags=["benefits"], responses=problem_responses())
 
 AsOfQuery = Annotated[
-    dt.date | None,
+    AsOfDate | None,
     Query(
         description="Report as of this date (YYYY-MM-DD): the periods due by then, read from "
         "today's current measurements. Today by default."

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from app.deps import PrincipalDep, SessionDep
 from app.problems import problem_responses
+from app.schemas.benefits import AsOfDate
 from app.schemas.calibration import CalibrationOut
 from app.services.benefits import today
 from app.services.calibration import CalibrationService, Dimension
@@ -37,7 +37,7 @@ def get_calibration(
         int, Query(ge=0, le=10_000, description="Measured periods a bid needs to count.")
     ] = 6,
     as_of: Annotated[
-        dt.date | None, Query(description="Periods due by this date (today by default).")
+        AsOfDate | None, Query(description="Periods due by this date (today by default).")
     ] = None,
 ) -> CalibrationOut:
     """Calibrate optimism by reference class.

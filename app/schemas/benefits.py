@@ -5,11 +5,12 @@ unrounded; fractions as fractions."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from app.exports import Cell
 from bpv.benefits import (
@@ -25,6 +26,18 @@ from bpv.logic_model import Direction
 
 if TYPE_CHECKING:
     from app.services.benefits import BidReport, Rollup
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date_text(value: object) -> object:
+    # A query's text: pydantic would read "0" as a Unix timestamp, the contract says ISO 8601.
+    if isinstance(value, str) and not _ISO_DATE.fullmatch(value):
+        raise ValueError("must be an ISO 8601 date, e.g. 2019-03-31")
+    return value
+
+
+AsOfDate = Annotated[dt.date, BeforeValidator(_iso_date_text)]
 
 # Bids off track listed in full in a roll-up; `off_track_total` counts them all.
 MAX_OFF_TRACK_LISTED = 100
