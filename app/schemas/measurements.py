@@ -7,10 +7,11 @@ import datetime as dt
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 from pydantic import (
     Field,
+    TypeAdapter,
     ValidationError,
     ValidationInfo,
     ValidatorFunctionWrapHandler,
@@ -77,21 +78,38 @@ class Rejected:
         ]
 
 
-def _keep_rejected(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-    try:
-        return handler(value)
-    except ValidationError as error:
-        return Rejected(
-            tuple((tuple(e["loc"]), e["msg"], e["type"]) for e in error.errors(include_url=False))
-        )
+def _items_of(model: type[Schema]) -> WrapValidator:
+    """A list of `model` items validated whole (the fast path); when some fail, item by item,
+    each failing one kept in its place as `Rejected`."""
+    adapter = TypeAdapter(model)
+
+    def one(value: Any) -> Any:
+        try:
+            return adapter.validate_python(value)
+        except ValidationError as error:
+            return Rejected(
+                tuple(
+                    (tuple(e["loc"]), e["msg"], e["type"]) for e in error.errors(include_url=False)
+                )
+            )
+
+    def keep_rejected(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        try:
+            return handler(value)
+        except ValidationError as error:
+            if not isinstance(value, list) or any(not e["loc"] for e in error.errors()):
+                raise  # not a list, or too long: the list itself is wrong
+            return [one(item) for item in value]
+
+    return WrapValidator(keep_rejected)
 
 
 class MeasurementBatchIn(Schema):
-    measurements: list[Annotated[MeasurementIn, WrapValidator(_keep_rejected)]] = Field(
+    measurements: Annotated[list[MeasurementIn], _items_of(MeasurementIn)] = Field(
         max_length=MAX_BATCH_ITEMS,
         description=f"At most {MAX_BATCH_ITEMS:,} items with the spend.",
     )
-    spend: list[Annotated[SpendIn, WrapValidator(_keep_rejected)]] = Field(
+    spend: Annotated[list[SpendIn], _items_of(SpendIn)] = Field(
         default_factory=list,
         max_length=MAX_BATCH_ITEMS,
         description="Actual spend by cost line and financial year.",
@@ -114,24 +132,19 @@ class MeasurementBatchIn(Schema):
 
     def schema_errors(self) -> list[FieldError]:
         """The errors of the items that failed their schema, by path."""
-        return [
-            error
-            for name, items in (("measurements", self.measurements), ("spend", self.spend))
-            for index, item in enumerate(cast(Sequence[object], items))
-            if isinstance(item, Rejected)
-            for error in item.field_errors(f"{name}[{index}]")
-        ]
+        errors: list[FieldError] = []
+        for name, items in (("measurements", self.measurements), ("spend", self.spend)):
+            for index, item in enumerate(items):
+                if isinstance(item, Rejected):
+                    errors += item.field_errors(f"{name}[{index}]")
+        return errors
 
 
 T = TypeVar("T")
 
 
 def _valid(items: Sequence[T]) -> list[tuple[int, T]]:
-    return [
-        (index, item)
-        for index, item in enumerate(items)
-        if not isinstance(cast(object, item), Rejected)
-    ]
+    return [(index, item) for index, item in enumerate(items) if not isinstance(item, Rejected)]
 
 
 class BatchAccepted(ReadSchema):

@@ -62,8 +62,10 @@ schema.config.checks.missing_required_header = MissingRequiredHeaderConfig(
 )
 # Schema-valid data may still break a rule no schema can state (an id that names nothing, a
 # cross-field rule): such a 422 is allowed, and `only_rules_beyond_the_schema` checks it is one.
+# A schema-valid body may also be over the configured body limit (a batch of 10,000
+# measurements with long names), which no schema states: 413.
 schema.config.checks.positive_data_acceptance = PositiveDataAcceptanceConfig(
-    expected_statuses=["2xx", 401, 403, 404, 409, 422, 428, 429, 503]
+    expected_statuses=["2xx", 401, 403, 404, 409, 413, 422, 428, 429, 503]
 )
 
 
