@@ -1,4 +1,4 @@
-"""The `bpv` command: migrate, serve, load the demo, issue keys, write the OpenAPI document."""
+"""The `bpv` command: migrate, serve, deliver webhooks, load the demo, issue keys, write OpenAPI."""
 
 from __future__ import annotations
 
@@ -63,8 +63,10 @@ def serve(
 
 @cli.command()
 def worker() -> None:
-    """Deliver webhooks and look for missing measurements until SIGTERM or SIGINT (run
-    `bpv migrate` first; several workers may run at once)."""
+    """Deliver webhooks and look for missing measurements until SIGTERM or SIGINT.
+
+    Run `bpv migrate` first. Several workers may run at once.
+    """
     import logging
     import signal
 
