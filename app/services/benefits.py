@@ -1,9 +1,9 @@
 """Benefits of funded bids (SPEC 4.9): realised against predicted per bid, rolled up by
 footprint and by round.
 
-Tracking reads the version each bid was decided on (its hypotheses and cost lines), the
-measurements and spend current at the date asked for, and the tolerances of the bid's round;
-the domain (`bpv.benefits`) computes every figure.
+Tracking reads the version each bid was decided on (its hypotheses and cost lines), the current
+(not superseded) measurements of periods ended by the report's date and the current spend, and
+the tolerances of the bid's round; the domain (`bpv.benefits`) computes every figure.
 """
 
 from __future__ import annotations
