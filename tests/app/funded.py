@@ -77,7 +77,8 @@ def funded_bids(
             for bid_id, outcome in zip(bids, outcomes, strict=True)
         ]
     }
-    recorded = world.chair.post(f"/v1/rounds/{world.round['id']}/decisions", json=body)
+    chair = world.key("chair", round_id=world.round["id"])  # the world's round may be new
+    recorded = chair.post(f"/v1/rounds/{world.round['id']}/decisions", json=body)
     assert recorded.status_code == 201, recorded.text
     world.move_round("decided")
     return bids

@@ -172,3 +172,42 @@ def test_the_report_as_csv_has_a_row_per_indicator_period(world: World, engine: 
     assert float(april["realised"]) == 1190.0
     assert april["missing"] == "false"
     assert float(april["predicted"]) == pytest.approx(period(body, APRIL_2017[0])["predicted"])
+
+
+def test_a_rounds_own_tolerances_and_grace_set_rag_and_missing(
+    world: World, engine: Engine
+) -> None:
+    world.reconfigure({"settings": {"benefits": {"amber": 0.3, "red": 0.6, "grace_days": 90}}})
+    (bid,) = funded_bids(world, ["approved"])
+    store_now(engine, bid, [(FEB, 1200.0 - 0.8 * (1200.0 - predicted(FEB[1])))])  # 20% short
+
+    body = world.office.get(f"/v1/bids/{bid}/benefits", params={"as_of": AS_OF}).json()
+
+    assert period(body, FEB[0])["rag"] == "green"
+    assert not period(body, dt.date(2018, 4, 1))["missing"]  # ended 61 days ago: within 90
+    assert period(body, JAN[0])["missing"]
+    assert body["tracking"]["amber"] == 0.3 and body["tracking"]["grace_days"] == 90
+
+
+def test_tolerances_must_be_ordered(world: World) -> None:
+    refused = world.admin.post(
+        "/v1/rounds",
+        json={
+            "name": "Badly tuned",
+            "programme_areas": ["diabetes"],
+            "settings": {"benefits": {"amber": 0.3, "red": 0.2}},
+        },
+    )
+
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"].startswith("settings.benefits")
+
+
+def test_the_report_as_xlsx(world: World) -> None:
+    (bid,) = funded_bids(world, ["approved"])
+
+    exported = world.office.get(f"/v1/bids/{bid}/benefits", params={"format": "xlsx"})
+
+    assert exported.status_code == 200
+    assert exported.headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert exported.content[:2] == b"PK"  # a zip, as every XLSX workbook is
