@@ -20,7 +20,16 @@ from pydantic import (
 )
 
 from app.problems import FieldError, field_path
-from app.schemas.common import FinancialYear, IsoDate, Money, Name, Number, ReadSchema, Schema
+from app.schemas.common import (
+    FinancialYear,
+    IsoDate,
+    Money,
+    Name,
+    Number,
+    ReadSchema,
+    Schema,
+    cross_field_rule,
+)
 
 if TYPE_CHECKING:
     from app.services.measurements import Ingested
@@ -111,6 +120,7 @@ class MeasurementBatchIn(Schema):
     )
     spend: Annotated[list[SpendIn], _items_of(SpendIn)] = Field(
         default_factory=list,
+        validate_default=True,
         max_length=MAX_BATCH_ITEMS,
         description="Actual spend by cost line and financial year.",
     )
@@ -118,12 +128,16 @@ class MeasurementBatchIn(Schema):
     @field_validator("spend")
     @classmethod
     def _bounded(cls, spend: list[Any], info: ValidationInfo) -> list[Any]:
-        total = len(info.data.get("measurements") or []) + len(spend)
+        if "measurements" not in info.data:
+            return spend  # its own error is reported
+        total = len(info.data["measurements"]) + len(spend)
         if total > MAX_BATCH_ITEMS:
-            raise ValueError(
+            raise cross_field_rule(
                 f"a batch holds at most {MAX_BATCH_ITEMS:,} items, measurements and spend "
                 f"together; this one has {total:,}"
             )
+        if total == 0:
+            raise cross_field_rule("a batch holds at least one measurement or spend item")
         return spend
 
     def items(self) -> tuple[list[tuple[int, MeasurementIn]], list[tuple[int, SpendIn]]]:

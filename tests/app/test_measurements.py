@@ -424,6 +424,13 @@ def roomy_client(settings: Settings) -> Iterator[TestClient]:
         yield client
 
 
+def test_an_empty_batch_is_refused(world: World, engine: Engine) -> None:
+    empty = world.integration.post("/v1/measurements", json={"measurements": []})
+
+    assert fields(empty) == ["spend"]
+    assert stored(engine) == (0, 0, 0)
+
+
 def test_a_batch_holds_at_most_ten_thousand_items(
     world: World, funded: FundedBid, roomy_client: TestClient, engine: Engine
 ) -> None:
