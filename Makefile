@@ -51,6 +51,7 @@ bench: $(INSTALLED)
 	$(BIN)/python benchmarks/bench_appraisal.py
 	$(BIN)/python benchmarks/bench_heaviest_requests.py
 	$(BIN)/python benchmarks/bench_ranking.py
+	$(BIN)/python benchmarks/bench_benefits_report.py
 	$(BIN)/python benchmarks/bench_ingest.py
 
 clean:

@@ -6,6 +6,8 @@ Ids exist only once rows do, so a file names footprints and organisations by cod
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import uuid
 from collections.abc import Mapping
 from importlib.resources import files
@@ -13,7 +15,7 @@ from typing import Any
 
 from pydantic import Field
 
-from app.schemas.common import Code, Schema
+from app.schemas.common import Code, IsoDate, Schema
 from app.schemas.hypotheses import HypothesisCreate
 from app.schemas.logic_models import LogicModelIn
 from app.schemas.places import FootprintCreate
@@ -119,12 +121,77 @@ class DemoBid(Schema):
         return [h.model_dump(mode="json", exclude_none=True) for h in self.hypotheses]
 
 
+class DemoSpend(Schema):
+    cost_line: int = Field(ge=0, description="Index in the bid's cost_lines.")
+    year: int
+    amount: float
+
+
+class DemoBatch(Schema):
+    """One funded bid's realised data, as its footprint's integration sends it."""
+
+    bid: int = Field(ge=1, description="The bid's number: its file name's prefix.")
+    story: str = Field(description="What the data show, for the reader.")
+    source: str
+    first_period: IsoDate = Field(description="The first day of the first month measured.")
+    months: int = Field(ge=1, le=120)
+    series: dict[str, list[float]] = Field(description="Indicator → one value a month.")
+    spend: list[DemoSpend] = Field(default_factory=list)
+
+    def periods(self) -> list[tuple[dt.date, dt.date]]:
+        """The calendar months measured: (first day, last day)."""
+        out, year, month = [], self.first_period.year, self.first_period.month
+        for _ in range(self.months):
+            last = calendar.monthrange(year, month)[1]
+            out.append((dt.date(year, month, 1), dt.date(year, month, last)))
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return out
+
+    def body(self, bid_id: uuid.UUID, cost_line_ids: list[str]) -> JsonObject:
+        """The POST /v1/measurements body."""
+        periods = self.periods()
+        return {
+            "measurements": [
+                {
+                    "bid_id": str(bid_id),
+                    "indicator": indicator,
+                    "period_start": start.isoformat(),
+                    "period_end": end.isoformat(),
+                    "value": value,
+                    "source": self.source,
+                }
+                for indicator, values in self.series.items()
+                for (start, end), value in zip(periods, values, strict=True)
+            ],
+            "spend": [
+                {
+                    "bid_id": str(bid_id),
+                    "cost_line_id": cost_line_ids[line.cost_line],
+                    "year": line.year,
+                    "amount": line.amount,
+                    "source": self.source,
+                }
+                for line in self.spend
+            ],
+        }
+
+
+class DemoMeasurements(Schema):
+    about: str
+    batches: list[DemoBatch]
+
+
 def demo_places() -> DemoPlaces:
     return DemoPlaces.model_validate_json(files("app.demo").joinpath("places.json").read_text())
 
 
 def demo_panel() -> DemoPanel:
     return DemoPanel.model_validate_json(files("app.demo").joinpath("panel.json").read_text())
+
+
+def demo_measurements() -> DemoMeasurements:
+    text = files("app.demo").joinpath("measurements.json").read_text()
+    return DemoMeasurements.model_validate_json(text)
 
 
 def demo_bids() -> list[DemoBid]:

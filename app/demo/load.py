@@ -3,7 +3,10 @@
 Loading is idempotent: footprints and organisations are found by code, rounds by name and bids
 by title within their round, and what exists is left as it is. The first round is taken through
 the panel's whole job when it is first made: bids submitted, conflicts declared, assessments,
-a moderation, decisions, decided. Only the keys change on each run.
+a moderation, decisions, decided. Its funded bids then get their realised data, each batch
+sent as its footprint's integration sends it (a bid that has measurements is left as it is),
+and a scan publishes the alerts for periods whose measurement is missing. Only the keys change
+on each run.
 """
 
 from __future__ import annotations
@@ -23,9 +26,11 @@ from app.demo.bodies import (
     DemoPanel,
     DemoRound,
     demo_bids,
+    demo_measurements,
     demo_panel,
     demo_places,
 )
+from app.repositories.benefits import BenefitsData
 from app.repositories.keys import ApiKeys
 from app.repositories.places import Footprints, Organisations
 from app.repositories.rounds import Rounds
@@ -34,18 +39,29 @@ from app.schemas.bids import BidCreate
 from app.schemas.conflicts import ConflictCreate
 from app.schemas.decisions import DecisionsCreate
 from app.schemas.keys import Role
+from app.schemas.measurements import MeasurementBatchIn
 from app.schemas.moderations import ModerationCreate
 from app.schemas.places import FootprintCreate, OrganisationCreate
 from app.schemas.rounds import RoundUpdate
 from app.services.assessments import AssessmentService
+from app.services.benefit_alerts import scan_missing
+from app.services.benefits import today
 from app.services.bids import BidService
 from app.services.conflicts import ConflictService
 from app.services.decisions import DecisionService
 from app.services.keys import issue_key
+from app.services.measurements import MeasurementService
 from app.services.moderations import ModerationService
 from app.services.places import add_footprint, add_organisation
 from app.services.rounds import RoundService
-from app.tables import Account, Bid, Footprint, Organisation, Round, utcnow
+from app.tables import (
+    Account,
+    Bid,
+    Footprint,
+    Organisation,
+    Round,
+    utcnow,
+)
 from bpv.lifecycle import RoundStatus
 
 KEY_PREFIX = "demo "
@@ -69,8 +85,8 @@ def load_demo(session: Session, server_secret: str) -> list[tuple[str, str]]:
 
     Keys are stored hashed and shown once, so every run revokes the previous demo keys and
     issues fresh ones: an admin, a programme office per demo footprint, the first round's three
-    assessors and chair, an assessor and a chair of the open round, and an integration for the
-    first footprint.
+    assessors and chair, an assessor and a chair of the open round, and an integration per
+    demo footprint.
     """
     loader = Principal(uuid.uuid4(), Role.ADMIN)
     places = demo_places()
@@ -92,6 +108,7 @@ def load_demo(session: Session, server_secret: str) -> list[tuple[str, str]]:
                 _panel_at_work(
                     session, round_, bids, panel, accounts, footprint_ids, organisation_ids
                 )
+            _realised(session, server_secret, round_, bids, _integrations(footprints))
         else:
             service = BidService(session, loader)
             existing = _bid_titles(service, round_)
@@ -113,9 +130,47 @@ def load_demo(session: Session, server_secret: str) -> list[tuple[str, str]]:
                 DemoAccount(f"chair, round {number}", Role.CHAIR, round_id=round_.id),
             )
         ),
-        DemoAccount(f"integration {footprints[0].code}", Role.INTEGRATION, footprints[0].id),
+        *_integrations(footprints),
     ]
     return _rotate_keys(session, server_secret, roles)
+
+
+def _integrations(footprints: list[Footprint]) -> list[DemoAccount]:
+    return [DemoAccount(f"integration {f.code}", Role.INTEGRATION, f.id) for f in footprints]
+
+
+def _realised(
+    session: Session,
+    server_secret: str,
+    round_: Round,
+    bids: list[DemoBid],
+    integrations: list[DemoAccount],
+) -> None:
+    """The round's funded bids' realised data, each batch from its footprint's integration (a
+    bid that has measurements already is left as it is); then the scan for missing periods."""
+    accounts = _accounts(session, server_secret, integrations)
+    # A batch records the key it came with: each integration's current demo key.
+    key_ids = {
+        key.account_id: key.id for key in ApiKeys(session).active_named(KEY_PREFIX + "integration ")
+    }
+    senders = {}
+    for role in integrations:
+        account_id = accounts[KEY_PREFIX + role.name].account
+        principal = Principal(
+            key_ids[account_id], Role.INTEGRATION, role.footprint_id, account_id=account_id
+        )
+        senders[role.footprint_id] = MeasurementService(session, principal)
+    service = BidService(session, Principal(uuid.uuid4(), Role.ADMIN))
+    found = _every(lambda limit, offset: service.bids.page(limit, offset, round_id=round_.id))
+    by_title = {bid.title: bid for bid in service.read_many(list(found))}
+    data = BenefitsData(session)
+    for batch in demo_measurements().batches:
+        bid = by_title[bids[batch.bid - 1].title]
+        if data.has_measurements(bid.id):
+            continue
+        body = batch.body(bid.id, [str(line.id) for line in bid.cost_lines])
+        senders[bid.footprint_id].ingest(MeasurementBatchIn.model_validate_json(json.dumps(body)))
+    scan_missing(session, today())
 
 
 def _panel_roles(panel: DemoPanel, round_: Round) -> list[DemoAccount]:

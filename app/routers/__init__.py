@@ -6,7 +6,9 @@ from app.routers import (
     api_keys,
     appraisals,
     assessments,
+    benefits,
     bids,
+    calibration,
     conflicts,
     cost_lines,
     decisions,
@@ -45,6 +47,8 @@ def include_all(app: FastAPI) -> None:
         cost_lines,
         measurements,
         appraisals,
+        benefits,
+        calibration,
         webhooks,
     ):
         app.include_router(module.router, prefix="/v1")

@@ -11,12 +11,15 @@ import math
 import uuid
 from dataclasses import dataclass
 
+from sqlalchemy.orm import object_session
+
 from app import translate
 from app.schemas import appraisals as api
 from app.schemas.appraisals import RoundSettings
 from app.schemas.bids import CostLine as BidCostLineIn
 from app.schemas.common import YearAmount
 from app.schemas.hypotheses import HypothesisCreate
+from app.services.calibration import Calibrated, calibrated, reference_factors
 from app.services.rounds import round_framework, round_settings
 from app.tables import BidVersion, Hypothesis, Round
 from bpv.appraisal import (
@@ -72,6 +75,9 @@ class BidAppraisalResult:
     quality: Quality
     scores: ProvisionalScores
     requested_funding: float
+    calibrated: Calibrated | None = None
+    """Only when the round's settings apply calibration: the figures adjusted beside the
+    unadjusted ones (which rank the bid)."""
 
 
 def appraise_version(
@@ -110,7 +116,22 @@ def appraise_version(
         quality=quality,
         scores=scores,
         requested_funding=requested_funding(version),
+        calibrated=_calibrated(round_, version, settings, appraisal),
     )
+
+
+def _calibrated(
+    round_: Round, version: BidVersion, settings: RoundSettings, appraisal: Appraisal | None
+) -> Calibrated | None:
+    if not settings.calibration.apply or appraisal is None:
+        return None
+    # The round is read in the caller's session; the funded bids' history is read in it too.
+    session = object_session(round_)
+    assert session is not None  # a round read from the database belongs to its session
+    factors = reference_factors(
+        session, settings.calibration.min_bids, settings.calibration.min_periods
+    )
+    return calibrated(appraisal, factors, version.programme_area, version.lead_organisation_id)
 
 
 def requested_funding(version: BidVersion) -> float:

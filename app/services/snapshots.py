@@ -7,6 +7,7 @@ recomputation under later code or settings.
 from __future__ import annotations
 
 from app.schemas.appraisals import BidAppraisalOut, ScoresOut
+from app.schemas.calibration import CalibratedOut
 from app.services.appraisals import BidAppraisalResult
 from app.tables import AppraisalSnapshot, BidVersion
 
@@ -54,6 +55,7 @@ def appraisal_out(result: BidAppraisalResult) -> BidAppraisalOut:
         settings=result.settings,
         settings_version=result.settings_version,
         scores=ScoresOut.of(result.scores, result.criteria_version),
+        calibrated=None if result.calibrated is None else CalibratedOut.of(result.calibrated),
     )
 
 

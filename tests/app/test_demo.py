@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 
 import app
 from app.auth import Principal
-from app.demo import demo_bids, demo_panel, demo_places, load_demo
+from app.demo import demo_bids, demo_measurements, demo_panel, demo_places, load_demo
 from app.repositories.keys import ApiKeys
 from app.schemas.keys import Role
 from app.services.bids import BidService
-from app.tables import ApiKey, Base, Footprint, Organisation, Round
+from app.tables import ApiKey, Base, Footprint, Organisation, OutboxEvent, Round
 from bpv.lifecycle import BidStatus
 from bpv.logic_model import Severity
 from tests.app.conftest import Caller
@@ -229,3 +229,50 @@ def test_the_demo_round_has_been_through_the_panels_whole_job(
         "approved_with_conditions",
         "rejected",
     }
+
+
+def test_the_demo_funded_bids_have_realised_data_an_alert_and_a_calibration(
+    engine: Engine, client: TestClient
+) -> None:
+    keys = load(engine)
+    admin = Caller(client, keys["demo admin"])
+    funded = [
+        bid
+        for bid in admin.get("/v1/bids").json()["items"]
+        if bid["status"] in {"approved", "approved_with_conditions"}
+    ]
+    reports = {b["title"]: admin.get(f"/v1/bids/{b['id']}/benefits").json() for b in funded}
+    mid_delivery = {
+        b["title"]: admin.get(f"/v1/bids/{b['id']}/benefits", params={"as_of": "2019-03-31"})
+        for b in funded
+    }
+    titles = [bid.title for bid in demo_bids()]
+    stories = {batch.story: titles[batch.bid - 1] for batch in demo_measurements().batches}
+    verdicts = {
+        title: {h["verdict"] for h in report["hypotheses"]} for title, report in reports.items()
+    }
+
+    assert verdicts[stories["on track"]] == {"confirmed"}
+    assert verdicts[stories["off track"]] == {"refuted"}
+    assert {h["verdict"] for h in mid_delivery[stories["on track"]].json()["hypotheses"]} == {
+        "on_track"
+    }
+    assert {h["verdict"] for h in mid_delivery[stories["off track"]].json()["hypotheses"]} == {
+        "off_track"
+    }
+    late = reports[stories["late data"]]
+    assert all(i["missing_periods"] == 12 for i in late["indicators"])
+    with Session(engine) as session:
+        kinds = Counter(session.scalars(select(OutboxEvent.event_type)))
+    assert kinds["hypothesis.refuted"] >= 1
+    assert kinds["measurement.missing"] == sum(i["missing_periods"] for i in late["indicators"])
+    calibration = admin.get("/v1/calibration").json()
+    assert {(f["dimension"], f["measure"]) for f in calibration["factors"]} >= {
+        ("portfolio", "benefits"),
+        ("portfolio", "spend"),
+    }
+    integration = Caller(client, keys["demo integration QF7"])
+    seen = [b for b in funded if integration.get(f"/v1/bids/{b['id']}/benefits").is_success]
+    assert [b["footprint_id"] for b in seen] == [
+        b["footprint_id"] for b in funded if b["title"] == stories["on track"]
+    ]

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from app.schemas.appraisals.results import AppraisalOut
 from app.schemas.appraisals.settings import RoundMonteCarlo, RoundSettings
+from app.schemas.calibration import CalibratedOut
 from app.schemas.distributions import uncertainty_of
 from app.schemas.logic_models import EdgeRefOut, IndicatorIn
 from bpv.appraisal import METHOD_VERSION, BenefitTrace, BidAppraisal, CostTrace
@@ -207,6 +208,12 @@ class BidAppraisalOut(BaseModel):
     benefits: list[BenefitTraceOut]
     scores: ScoresOut
     missing: list[MissingOut] = Field(description="What could not be computed, and why.")
+    calibrated: CalibratedOut | None = Field(
+        default=None,
+        description="Only when the round's settings apply calibration: the headline figures "
+        "adjusted by reference-class factors from funded bids' results, beside the unadjusted "
+        "ones above (which rank the bid).",
+    )
 
     @classmethod
     def of(
@@ -219,6 +226,7 @@ class BidAppraisalOut(BaseModel):
         settings: RoundSettings,
         settings_version: int,
         scores: ScoresOut,
+        calibrated: CalibratedOut | None = None,
     ) -> BidAppraisalOut:
         appraisal = result.appraisal
         used = settings.model_copy(
@@ -242,6 +250,7 @@ class BidAppraisalOut(BaseModel):
             benefits=[BenefitTraceOut.of(trace) for trace in result.benefits],
             scores=scores,
             missing=[MissingOut(field=m.field, detail=m.detail) for m in result.missing],
+            calibrated=calibrated,
         )
 
 

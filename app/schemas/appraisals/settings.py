@@ -12,6 +12,7 @@ from app.schemas.appraisals.requests import Discounting, MonteCarloIn, ValuePerQ
 from app.schemas.common import FinancialYear, Fraction, Name, Schema, WholeNumber, cross_field_rule
 from app.schemas.distributions import Uncertainty
 from bpv.appraisal import DEFAULT_VALUE_PER_QALY
+from bpv.benefits import Cadence, TrackingSettings
 from bpv.logic_model import EvidenceGrade
 from bpv.scoring import (
     DEFAULT_BCR_BANDS,
@@ -132,6 +133,55 @@ class QualityWeightsIn(Schema):
         return self.model_dump()
 
 
+_TRACKING = TrackingSettings()
+
+
+class BenefitsSettingsIn(Schema):
+    """How the round's funded bids are tracked (SPEC 4.9): the RAG tolerances, the grace
+    before a period's measurement is missing, and the reporting cadence."""
+
+    amber: Fraction = Field(
+        default=_TRACKING.amber,
+        description="A shortfall against the predicted improvement to date, as a fraction of "
+        "it, beyond which a period is amber.",
+    )
+    red: Fraction = Field(
+        default=_TRACKING.red,
+        description="The shortfall beyond which a period is red; at least `amber`.",
+    )
+    grace_days: Annotated[int, Strict(), Field(ge=0, le=3660), WholeNumber] = Field(
+        default=_TRACKING.grace_days,
+        description="Days after a period ends that its measurement may arrive before the "
+        "period is reported missing.",
+    )
+    cadence: Cadence = Field(
+        default=_TRACKING.cadence, description="Periods are months or quarters."
+    )
+
+    @model_validator(mode="after")
+    def _red_beyond_amber(self) -> BenefitsSettingsIn:
+        if self.red < self.amber:
+            raise cross_field_rule(f"red ({self.red}) is below amber ({self.amber})")
+        return self
+
+
+class CalibrationSettingsIn(Schema):
+    """Whether the round's appraisals report a reference-class (calibrated) adjustment beside
+    the unadjusted figures, and how much history a factor needs."""
+
+    apply: Annotated[bool, Strict()] = Field(
+        default=False,
+        description="Report a `calibrated` section beside each bid's unadjusted appraisal; "
+        "ranking always reads the unadjusted figures.",
+    )
+    min_bids: Annotated[int, Strict(), Field(ge=2, le=10_000), WholeNumber] = Field(
+        default=3, description="Funded bids a reference class needs before it gives a factor."
+    )
+    min_periods: Annotated[int, Strict(), Field(ge=0, le=10_000), WholeNumber] = Field(
+        default=6, description="Measured periods a funded bid needs to count."
+    )
+
+
 class RoundSettings(Schema):
     """A round's appraisal settings; every field has a default."""
 
@@ -201,3 +251,21 @@ class RoundSettings(Schema):
         description="How a bid's per-assessor weighted scores combine into its weighted score "
         "(SPEC 4.8): their mean (the default) or their median.",
     )
+    benefits: BenefitsSettingsIn = Field(
+        default_factory=BenefitsSettingsIn,
+        description="Benefits tracking of the round's funded bids: RAG tolerances, grace, cadence.",
+    )
+    calibration: CalibrationSettingsIn = Field(
+        default_factory=CalibrationSettingsIn,
+        description="Reference-class calibration of the round's appraisals (off by default).",
+    )
+
+    def tracking(self) -> TrackingSettings:
+        """The domain's tracking settings: the round's tolerances and its value of a QALY."""
+        return TrackingSettings(
+            amber=self.benefits.amber,
+            red=self.benefits.red,
+            grace_days=self.benefits.grace_days,
+            cadence=self.benefits.cadence,
+            value_per_qaly=self.value_per_qaly,
+        )
