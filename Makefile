@@ -29,14 +29,19 @@ lint: $(INSTALLED)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# Two processes, then the tests that assert wall-clock bounds on their own.
+PYTEST := $(BIN)/pytest -q -p no:cacheprovider
+
 pytest: $(INSTALLED)
-	$(BIN)/pytest -q -p no:cacheprovider
+	$(PYTEST) -n 2 -m "not timing"
+	$(PYTEST) -m timing
 
 # The database tests again on PostgreSQL, each run in a database of its own. When
 # BPV_REQUIRE_POSTGRES is set (CI), a server that does not answer fails the run.
 pytest-postgres: $(INSTALLED)
 	@if $(BIN)/python -m tests.databases; then \
-		BPV_TEST_DATABASE=postgresql $(BIN)/pytest -q -p no:cacheprovider -m "db and not once"; \
+		BPV_TEST_DATABASE=postgresql $(PYTEST) -n 2 -m "db and not once and not timing" && \
+		BPV_TEST_DATABASE=postgresql $(PYTEST) -m "db and not once and timing"; \
 	elif [ -n "$$BPV_REQUIRE_POSTGRES" ]; then \
 		echo "PostgreSQL did not answer at 127.0.0.1:5432 and BPV_REQUIRE_POSTGRES is set"; exit 1; \
 	else \

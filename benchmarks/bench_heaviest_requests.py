@@ -27,13 +27,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session
+from app_under_test import admin_client  # a sibling: these run as scripts
 
 from app import translate
-from app.db import make_engine
-from app.main import create_app
-from app.migrate import upgrade
 from app.schemas.appraisals import MAX_FLOWS, MAX_LINES, MAX_PREVIEW_FLOWS
 from app.schemas.bids import (
     MAX_BIDS_PAGE,
@@ -44,14 +40,10 @@ from app.schemas.bids import (
     MAX_VERSIONS_PAGE,
 )
 from app.schemas.hypotheses import HypothesisCreate
-from app.schemas.keys import Role
 from app.schemas.logic_models import MAX_EDGES, MAX_NODES
-from app.services.keys import issue_key
-from app.settings import Settings
 from bpv.appraisal import MAX_SAMPLE_CELLS, MAX_SAMPLES
 from bpv.hypothesis_checks import bid_findings
 
-SECRET = "bench-secret"
 SEED = 20170401
 FIRST_YEAR = 1990  # 500 yearly flows from here stay inside the accepted calendar years
 MAX_TRAJECTORY = 600  # HypothesisCreate.trajectory's max_length
@@ -186,23 +178,15 @@ class World:
 
     def __init__(self, directory: Path) -> None:
         url = f"sqlite:///{directory}/bench.db"
-        upgrade(url)
-        settings = Settings(
-            database_url=url,
-            secret_key=SECRET,
-            rate_limit_requests=1_000_000,
-            auth_failures_max=1_000_000,
-        )
-        engine = make_engine(url)
-        with Session(engine) as session, session.begin():
-            key = issue_key(session, SECRET, Role.ADMIN, "bench").key
-        engine.dispose()
-        self.client = TestClient(create_app(settings)).__enter__()
-        self.headers = {"Authorization": f"Bearer {key}"}
+        self.client, self.headers = admin_client(url)
         self.footprint = self.call(
             "POST", "/v1/footprints", 201, {"code": "QWE", "name": "F", "population": 1}
         )
-        settings_body = {"monte_carlo": {"cost_uncertainty": SPREAD}, "confidence_weighted": True}
+        settings_body = {
+            "base_year": FIRST_YEAR,
+            "monte_carlo": {"cost_uncertainty": SPREAD},
+            "confidence_weighted": True,
+        }
         round_ = {"name": "Round", "programme_areas": ["diabetes"], "settings": settings_body}
         self.round = self.call("POST", "/v1/rounds", 201, round_)
         self.call("PATCH", f"/v1/rounds/{self.round['id']}", 200, {"status": "open"})

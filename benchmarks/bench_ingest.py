@@ -28,20 +28,13 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from fastapi.testclient import TestClient
+from app_under_test import admin_client  # a sibling: these run as scripts
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from app.db import make_engine
-from app.main import create_app
-from app.migrate import upgrade
-from app.schemas.keys import Role
-from app.services.keys import issue_key
-from app.settings import Settings
 from app.tables import Account, BidVersion, Hypothesis
 
-SECRET = "bench-secret"
 TOTAL = 100_000
 BATCH = 10_000
 BIDS = 20
@@ -88,19 +81,7 @@ class World:
     """An app on the database, 20 funded bids with two hypotheses each, an integration key."""
 
     def __init__(self, url: str) -> None:
-        upgrade(url)
-        settings = Settings(
-            database_url=url,
-            secret_key=SECRET,
-            rate_limit_requests=1_000_000,
-            auth_failures_max=1_000_000,
-        )
-        engine = make_engine(url)
-        with Session(engine) as session, session.begin():
-            key = issue_key(session, SECRET, Role.ADMIN, "bench").key
-        engine.dispose()
-        self.client = TestClient(create_app(settings)).__enter__()
-        self.admin = {"Authorization": f"Bearer {key}"}
+        self.client, self.admin = admin_client(url)
         footprint = self.call(
             self.admin, "POST", "/v1/footprints", 201, {"code": "QWE", "name": "F", "population": 1}
         )

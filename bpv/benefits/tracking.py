@@ -28,6 +28,7 @@ before the baseline counts as a benefit.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
@@ -44,7 +45,7 @@ from bpv.benefits.model import (
     SpendLine,
     TrackingSettings,
 )
-from bpv.benefits.periods import Period, days_in, expected_periods, overlap, period_containing
+from bpv.benefits.periods import Period, days_in, expected_periods, period_containing
 from bpv.benefits.verdicts import judge, rag, sign
 from bpv.errors import InvalidInput
 from bpv.hypotheses import Additionality, BenefitType, SuccessHypothesis
@@ -115,8 +116,11 @@ def track(
         [(period, True) for period in expected]
         + [(period, False) for period in realised_by_period if period not in expected_set]
     )
-    # Extra periods are checked against every expected period, and against earlier extras.
-    counted: list[Period] = list(expected)
+    # An extra period counts unless it overlaps an expected period or an extra counted before
+    # it. Expected periods are consecutive and sorted; extras come in order of their start, so
+    # an earlier extra overlaps this one exactly when the latest end among them reaches it.
+    expected_starts = [start for start, _ in expected]
+    latest_extra_end: dt.date | None = None
     levels = trajectory_levels(hypothesis, [period[1] for period, _ in spans])
 
     periods = []
@@ -124,10 +128,11 @@ def track(
         start, end = period
         in_totals = is_expected or (
             start >= hypothesis.baseline.date
-            and not any(overlap(period, other) for other in counted)
+            and not _overlaps_expected(period, expected, expected_starts)
+            and (latest_extra_end is None or latest_extra_end < start)
         )
         if in_totals and not is_expected:
-            counted.append(period)
+            latest_extra_end = end if latest_extra_end is None else max(latest_extra_end, end)
         predicted = float(level)
         years = days_in(period) / DAYS_A_YEAR
         predicted_money = improves * (predicted - baseline) * per_unit_year * years
@@ -240,3 +245,10 @@ def bid_benefits(tracks: Sequence[IndicatorTrack], spend: Sequence[SpendLine]) -
         periods_measured=len(measured_periods),
         spend_years=tuple(years),
     )
+
+
+def _overlaps_expected(period: Period, expected: Sequence[Period], starts: list[dt.date]) -> bool:
+    """Whether `period` overlaps one of the consecutive, sorted `expected` periods: the last of
+    them to start by its end is the only one that can reach back to its start."""
+    i = bisect.bisect_right(starts, period[1])
+    return i > 0 and expected[i - 1][1] >= period[0]

@@ -65,6 +65,11 @@ def funded_bids(
         submitted = caller.post(f"/v1/bids/{bid['id']}/submit")
         assert submitted.status_code == 200, submitted.text
         bids.append(bid["id"])
+    return decide(world, bids, outcomes)
+
+
+def decide(world: World, bids: list[str], outcomes: list[str]) -> list[str]:
+    """The world's round closed, `bids` decided with `outcomes` by its chair, then decided."""
     world.move_round("closed")
     body = {
         "decisions": [

@@ -14,6 +14,9 @@ from app.main import create_app
 from app.settings import Settings
 from tests.live_server import free_port
 
+# Run alone, not beside other tests: timeouts are asserted in seconds.
+pytestmark = pytest.mark.timing
+
 # Well formed, so the service has to ask the database about it.
 KEY = mint_key("any secret").key
 

@@ -4,27 +4,12 @@ integration sees it from the decision on."""
 from __future__ import annotations
 
 from tests.app.conftest import World
+from tests.app.funded import decide
 
 
 def decided(world: World, outcomes: list[str]) -> list[str]:
     """Bids of the world's round decided with `outcomes`, the round moved to decided."""
-    bids = [world.submitted_bid()["id"] for _ in outcomes]
-    world.move_round("closed")
-    body = {
-        "decisions": [
-            {
-                "bid_id": bid_id,
-                "outcome": outcome,
-                "rationale": "As the panel agreed.",
-                **({"conditions": ["Quarterly reports."]} if "conditions" in outcome else {}),
-            }
-            for bid_id, outcome in zip(bids, outcomes, strict=True)
-        ]
-    }
-    recorded = world.chair.post(f"/v1/rounds/{world.round['id']}/decisions", json=body)
-    assert recorded.status_code == 201, recorded.text
-    world.move_round("decided")
-    return bids
+    return decide(world, [world.submitted_bid()["id"] for _ in outcomes], outcomes)
 
 
 def test_an_approved_bid_goes_into_delivery_and_closes(world: World) -> None:

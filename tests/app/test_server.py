@@ -19,6 +19,9 @@ from app.tables import Round
 from tests.conftest import SECRET
 from tests.live_server import LiveServer, live_server
 
+# Run alone, not beside other tests: keep-alive and shutdown timings are asserted.
+pytestmark = pytest.mark.timing
+
 WORKERS = 4
 TRIES_PER_WORKER = 40
 

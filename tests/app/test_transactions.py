@@ -16,6 +16,10 @@ from app.main import create_app
 from app.settings import Settings
 from tests.app.conftest import Caller
 
+# Run alone, not beside other tests: a read must answer within a second while a write holds
+# the lock.
+pytestmark = pytest.mark.timing
+
 ROUND = {"name": "Transformation 2017/18", "programme_areas": ["diabetes"]}
 
 

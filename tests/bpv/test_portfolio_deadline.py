@@ -26,6 +26,9 @@ from bpv.portfolio import (
     start_worker_server,
 )
 
+# Run alone, not beside other tests: wall-clock bounds on the solver's deadline.
+pytestmark = pytest.mark.timing
+
 
 @pytest.fixture(scope="module", autouse=True)
 def worker_server() -> None:
