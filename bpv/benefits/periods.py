@@ -43,7 +43,3 @@ def expected_periods(baseline_date: dt.date, last_date: dt.date, cadence: Cadenc
 
 def days_in(period: Period) -> int:
     return (period[1] - period[0]).days + 1
-
-
-def overlap(a: Period, b: Period) -> bool:
-    return a[0] <= b[1] and b[0] <= a[1]

@@ -141,6 +141,23 @@ def test_observations_of_other_periods_are_kept_as_extra_periods_in_date_order()
     assert [p.in_totals for p in (before, quarter, after)] == [False, False, True]
 
 
+def test_an_extra_period_overlapping_an_earlier_extra_is_left_out_of_the_totals() -> None:
+    items = (
+        Observation(D(2018, 4, 1), D(2018, 6, 30), 870.0),  # a quarter after the last target
+        Observation(D(2018, 5, 1), D(2018, 5, 31), 872.0),  # a month inside that quarter
+        Observation(D(2018, 7, 1), D(2018, 7, 31), 868.0),  # the month after the quarter
+    )
+
+    tracked = track("h", FEWER_ADMISSIONS, items, SETTINGS, AFTER_ALL)
+
+    extra = [p for p in tracked.periods if not p.expected]
+    assert [(p.period_start, p.in_totals) for p in extra] == [
+        (D(2018, 4, 1), True),
+        (D(2018, 5, 1), False),
+        (D(2018, 7, 1), True),
+    ]
+
+
 def test_a_period_ending_before_it_starts_is_refused() -> None:
     bad = [Observation(D(2017, 5, 1), D(2017, 4, 30), 1.0)]
 
