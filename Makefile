@@ -57,6 +57,7 @@ bench: $(INSTALLED)
 	$(BIN)/python benchmarks/bench_heaviest_requests.py
 	$(BIN)/python benchmarks/bench_ranking.py
 	$(BIN)/python benchmarks/bench_benefits_report.py
+	$(BIN)/python benchmarks/bench_ingest.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -485,6 +485,21 @@ class Spend(Created, Base):
     superseded_at: Mapped[dt.datetime | None]
 
 
+class BenefitReview(Base):
+    """A funded bid's verdicts as last reviewed, and since when measurements have waited for
+    the next review (`due_at`, null when none wait). A batch marks its bids due in its own
+    transaction and counts itself in `marks`; the worker reviews due bids, alerts on the
+    verdicts that changed, and clears `due_at` only if no batch came while it tracked."""
+
+    __tablename__ = "benefit_reviews"
+
+    bid_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("bids.id"), primary_key=True)
+    verdicts: Mapped[dict[str, Any]]  # hypothesis stable id -> verdict, as last reviewed
+    due_at: Mapped[dt.datetime | None] = mapped_column(index=True)
+    marks: Mapped[int] = mapped_column(Integer)  # batches stored for the bid, ever
+    reviewed_at: Mapped[dt.datetime | None]
+
+
 class WebhookSubscription(Created, Base):
     """An account's alert subscription for a footprint or a round. `failing_since` is set at
     the first failed delivery after a success; a day of failures disables it (with why)."""

@@ -1,4 +1,5 @@
-"""`bpv worker`: delivers the outbox's webhooks and looks for missing measurements, until stopped.
+"""`bpv worker`: reviews the verdicts of bids that new measurements reached, delivers the
+outbox's webhooks and looks for missing measurements, until stopped.
 
 Several workers may run at once: each leases the deliveries it claims, so none sends what
 another is sending; a worker that dies leaves leases that run out, and another worker sends
@@ -61,11 +62,11 @@ class Worker:
         while not self.stopping.is_set():
             try:
                 self.scan_if_due()
-                sent = self.deliver_due()
+                done = self.review_due() + self.deliver_due()
             except Exception:
                 logger.exception("worker step failed; trying again")
-                sent = 0
-            if sent == 0:
+                done = 0
+            if done == 0:
                 self.stopping.wait(self.settings.worker_poll_seconds)
         logger.info("worker stopped")
 
@@ -93,6 +94,16 @@ class Worker:
                     "delivery %s to %s failed: %s", item.delivery_id, item.url, outcome.error
                 )
         return len(claimed)
+
+    def review_due(self) -> int:
+        """Review one batch of bids that measurements have reached since their last review,
+        publishing the alerts their changed verdicts call for; how many were reviewed."""
+        with self.reads.begin() as session:  # tracking reads a bid's whole history
+            reviews = benefit_alerts.examine(session, utcnow().date())
+        if not reviews:
+            return 0
+        with self.sessions.begin() as session:  # a short write, whatever that history
+            return benefit_alerts.record(session, reviews)
 
     def scan_if_due(self) -> None:
         """Publish alerts for missing measurements, every `missing_scan_seconds`."""

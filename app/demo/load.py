@@ -44,7 +44,7 @@ from app.schemas.moderations import ModerationCreate
 from app.schemas.places import FootprintCreate, OrganisationCreate
 from app.schemas.rounds import RoundUpdate
 from app.services.assessments import AssessmentService
-from app.services.benefit_alerts import scan_missing
+from app.services.benefit_alerts import review_due, scan_missing
 from app.services.benefits import today
 from app.services.bids import BidService
 from app.services.conflicts import ConflictService
@@ -147,7 +147,8 @@ def _realised(
     integrations: list[DemoAccount],
 ) -> None:
     """The round's funded bids' realised data, each batch from its footprint's integration (a
-    bid that has measurements already is left as it is); then the scan for missing periods."""
+    bid that has measurements already is left as it is); then their review (alerts for
+    verdicts off track) and the scan for missing periods."""
     accounts = _accounts(session, server_secret, integrations)
     # A batch records the key it came with: each integration's current demo key.
     key_ids = {
@@ -170,6 +171,8 @@ def _realised(
             continue
         body = batch.body(bid.id, [str(line.id) for line in bid.cost_lines])
         senders[bid.footprint_id].ingest(MeasurementBatchIn.model_validate_json(json.dumps(body)))
+    while review_due(session, today()):  # the off-track bid's alert waits in the outbox
+        pass
     scan_missing(session, today())
 
 

@@ -4,12 +4,13 @@ current measurements and spend. One query per kind for any number of bids."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple, TypeVar
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, String, and_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app.tables import (
@@ -98,16 +99,19 @@ class BenefitsData:
         measurements: dict[uuid.UUID, list[MeasurementRow]] = defaultdict(list)
         spend: dict[uuid.UUID, list[SpendRow]] = defaultdict(list)
         for ids in _chunks(bid_ids):
+            # A bid's history can be 100,000 rows: its two ids come as the driver gives them
+            # and are converted once per distinct value, not once per row.
             m = select(
-                Measurement.bid_id,
-                Measurement.hypothesis_id,
+                type_coerce(Measurement.bid_id, String),
+                type_coerce(Measurement.hypothesis_id, String),
                 Measurement.indicator_name,
                 Measurement.period_start,
                 Measurement.period_end,
                 Measurement.value,
-            ).where(Measurement.bid_id.in_(ids))
-            for mrow in self.session.execute(m.where(Measurement.superseded_at.is_(None))):
-                measurements[mrow.bid_id].append(MeasurementRow._make(mrow))
+            ).where(Measurement.bid_id.in_(ids), Measurement.superseded_at.is_(None))
+            for bid, hypothesis, name, start, end, value in self.session.execute(m):
+                measured = MeasurementRow(_uuid(bid), as_uuid(hypothesis), name, start, end, value)
+                measurements[measured.bid_id].append(measured)
             s = select(
                 Spend.bid_id, Spend.cost_line_id, Spend.year, Spend.amount, Spend.created_at
             ).where(Spend.bid_id.in_(ids))
@@ -132,6 +136,16 @@ class BenefitsData:
             stmt = select(OutboxEvent.dedup_key).where(OutboxEvent.dedup_key.in_(keys))
             found |= {key for key in self.session.scalars(stmt) if key is not None}
         return found
+
+
+@functools.lru_cache(maxsize=4096)
+def _uuid(raw: str | uuid.UUID) -> uuid.UUID:
+    return raw if isinstance(raw, uuid.UUID) else uuid.UUID(raw)
+
+
+def as_uuid(raw: str | uuid.UUID | None) -> uuid.UUID | None:
+    """A UUID from its stored form: 32 hex digits on SQLite, the driver's UUID on PostgreSQL."""
+    return None if raw is None else _uuid(raw)
 
 
 def _chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:

@@ -14,7 +14,7 @@ from functools import cached_property
 from typing import Any
 
 from psycopg import sql
-from sqlalchemy import Select, func, insert, select, update
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.tables import (
@@ -30,6 +30,8 @@ from app.tables import (
 AnySelect = Select[*tuple[Any, ...]]
 # Bound parameters per statement stay well under SQLite's limit (32,766) and PostgreSQL's (65,535).
 CHUNK = 10_000
+# (bid, indicator) spans OR-ed in one query looking for the rows a batch corrects.
+SPANS_PER_QUERY = 100
 
 MeasurementKey = tuple[uuid.UUID, str, dt.date, dt.date, str]  # bid, indicator, period, source
 SpendKey = tuple[uuid.UUID, uuid.UUID, int, str]  # bid, cost line, year, source
@@ -122,28 +124,38 @@ class Measurements:
         return batch
 
     def current_measurements(self, keys: Collection[MeasurementKey]) -> list[uuid.UUID]:
-        """The current rows that items with these keys correct. The query narrows by bid and
-        the batch's span of periods, then the keys are matched exactly here."""
+        """The current rows that items with these keys correct. Each query asks for the span
+        of periods the batch has of each bid's indicator, which the unique index of current
+        rows answers however long the bid's history; the keys are matched exactly here."""
         if not keys:
             return []
-        starts = [key[2] for key in keys]
-        stmt = select(
+        spans: dict[tuple[uuid.UUID, str], tuple[dt.date, dt.date]] = {}
+        for bid_id, indicator, start, _, _ in keys:
+            low, high = spans.get((bid_id, indicator), (start, start))
+            spans[(bid_id, indicator)] = (min(low, start), max(high, start))
+        columns = select(
             Measurement.id,
             Measurement.bid_id,
             Measurement.indicator_name,
             Measurement.period_start,
             Measurement.period_end,
             Measurement.source,
-        ).where(
-            Measurement.superseded_at.is_(None),
-            Measurement.period_start.between(min(starts), max(starts)),
-        )
+        ).where(Measurement.superseded_at.is_(None))
         wanted = set(keys)
-        return [
-            row_id
-            for row_id, *key in self._by_bids(stmt, Measurement.bid_id, {key[0] for key in keys})
-            if tuple(key) in wanted
-        ]
+        found = []
+        for chunk in _chunks(list(spans.items()), SPANS_PER_QUERY):
+            stmt = columns.where(
+                or_(
+                    *(
+                        (Measurement.bid_id == bid_id)
+                        & (Measurement.indicator_name == indicator)
+                        & Measurement.period_start.between(low, high)
+                        for (bid_id, indicator), (low, high) in chunk
+                    )
+                )
+            )
+            found += [row_id for row_id, *key in self.session.execute(stmt) if tuple(key) in wanted]
+        return found
 
     def current_spend(self, keys: Collection[SpendKey]) -> list[uuid.UUID]:
         """The current spend rows that items with these keys correct."""
@@ -171,27 +183,50 @@ class Measurements:
 
     def insert(self, table: type[Measurement] | type[Spend], rows: list[dict[str, Any]]) -> None:
         """A bulk insert of plain rows, complete with their ids and times, in the session's
-        transaction: COPY on PostgreSQL (half the time of multi-row INSERTs at 10,000 rows),
-        elsewhere Core's executemany (not the ORM's bulk path, which takes each row through
-        the mapper for nothing here)."""
+        transaction, straight through the driver: COPY on PostgreSQL (half the time of
+        multi-row INSERTs at 10,000 rows), the driver's executemany on SQLite, with each
+        value in the form SQLAlchemy itself stores (repeated values converted once)."""
         if not rows:
             return
         connection = self.session.connection()
-        if connection.dialect.name != "postgresql":
-            self.session.execute(insert(table.__table__), rows)  # type: ignore[arg-type]
-            return
         columns = list(rows[0])
-        copy_rows = sql.SQL("COPY {} ({}) FROM STDIN").format(
-            sql.Identifier(table.__tablename__), sql.SQL(", ").join(map(sql.Identifier, columns))
-        )
-        # psycopg adapts each value to its column's type as the ORM's would be (UUIDs, UTC
-        # timestamps, dates); the rows hold the driver's own Python types.
         driver = connection.connection.driver_connection
         assert driver is not None  # the session's connection is open
+        if connection.dialect.name == "postgresql":
+            copy_rows = sql.SQL("COPY {} ({}) FROM STDIN").format(
+                sql.Identifier(table.__tablename__),
+                sql.SQL(", ").join(map(sql.Identifier, columns)),
+            )
+            # psycopg adapts each value to its column's type as the ORM's would be (UUIDs,
+            # UTC timestamps, dates); the rows hold the driver's own Python types.
+            cursor = driver.cursor()
+            with cursor, cursor.copy(copy_rows) as copy:
+                for row in rows:
+                    copy.write_row([row[column] for column in columns])
+            return
+        others = [column for column in columns if column != "id"]
+        insert_rows = (
+            f"INSERT INTO {table.__tablename__} ({', '.join(['id', *others])}) "
+            f"VALUES ({', '.join('?' * (1 + len(others)))})"
+        )
+        converted: dict[Any, Any] = {}
+
+        def stored(value: Any) -> Any:
+            if value.__class__ in PLAIN:
+                return value
+            found = converted.get(value)
+            if found is None:
+                found = converted[value] = sqlite_value(value)
+            return found
+
+        values = (  # ids are unique: not worth remembering
+            [row["id"].hex, *[stored(row[column]) for column in others]] for row in rows
+        )
         cursor = driver.cursor()
-        with cursor, cursor.copy(copy_rows) as copy:
-            for row in rows:
-                copy.write_row([row[column] for column in columns])
+        try:
+            cursor.executemany(insert_rows, values)
+        finally:
+            cursor.close()
 
     def _by_bids(
         self, stmt: AnySelect, column: Any, bid_ids: set[uuid.UUID]
@@ -243,6 +278,21 @@ class Measurements:
         return rows, int(self.session.scalar(count) or 0)
 
 
-def _chunks(items: list[Any]) -> Iterable[list[Any]]:
-    for start in range(0, len(items), CHUNK):
-        yield items[start : start + CHUNK]
+PLAIN = frozenset({str, int, float, type(None)})
+
+
+def sqlite_value(value: Any) -> Any:
+    """A value as SQLAlchemy stores it on SQLite: UUIDs as 32 hex digits, UTC timestamps and
+    dates as ISO text."""
+    if isinstance(value, uuid.UUID):
+        return value.hex
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _chunks(items: list[Any], size: int = CHUNK) -> Iterable[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

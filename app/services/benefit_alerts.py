@@ -1,52 +1,112 @@
 """Alerts that benefits tracking raises: verdicts that turn off track or refuted when
 measurements arrive, and periods whose measurement is missing.
 
-Each is written to the webhook outbox in the caller's transaction, so an alert is sent only
-for a change that committed. The bids are read one query per kind of row, however many.
+A batch of measurements only marks its bids due for review, so storing it costs the same
+however long their history; the worker reviews due bids (many batches, one review) and writes
+each alert to the webhook outbox in the transaction that records the verdict it announces.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import true
 from sqlalchemy.orm import Session
 
+from app.repositories.benefit_reviews import BenefitReviews
 from app.repositories.benefits import BenefitsData
 from app.services import outbox
 from app.services.benefits import BidReport, reports
-from app.services.benefits import today as current_date
-from app.tables import Bid
+from app.tables import Bid, utcnow
 from bpv.benefits import IndicatorTrack, Verdict
 
 # The verdict a hypothesis turns to, and the event that says so.
 ALERTS = {Verdict.OFF_TRACK: "benefit.off_track", Verdict.REFUTED: "hypothesis.refuted"}
 MISSING = "measurement.missing"
-
-Verdicts = dict[tuple[uuid.UUID, str], str]
-
-
-def verdicts_before(session: Session, bid_ids: list[uuid.UUID]) -> Verdicts:
-    """Each (bid, hypothesis stable id)'s verdict now, before a batch is stored."""
-    return {key: str(t.verdict.verdict) for key, (_, t) in _tracks(session, bid_ids).items()}
+# Bids reviewed in one transaction: a review reads every current measurement of its bids.
+REVIEWS_PER_STEP = 20
 
 
-def alert_changes(session: Session, bid_ids: list[uuid.UUID], before: Verdicts) -> None:
-    """After a batch is stored (same transaction): publish `benefit.off_track` and
-    `hypothesis.refuted` for each hypothesis whose verdict has just become one of them."""
-    session.flush()
-    for key, (report, t) in _tracks(session, bid_ids).items():
-        verdict = t.verdict.verdict
-        if verdict in ALERTS and before.get(key) != verdict:
-            outbox.publish(
-                session,
-                ALERTS[verdict],
-                verdict_payload(report, t),
-                footprint_id=report.bid.footprint_id,
-                round_id=report.bid.round_id,
+def mark_due(session: Session, bid_ids: list[uuid.UUID]) -> None:
+    """A batch has been stored for these bids (same transaction): they wait for review."""
+    BenefitReviews(session).mark_due(bid_ids, utcnow())
+
+
+@dataclass(frozen=True)
+class Review:
+    """What a review found of one bid: each hypothesis's verdict, and the alert each would
+    raise were its verdict new."""
+
+    bid_id: uuid.UUID
+    marks: int  # the bid's count of batches when it was read
+    footprint_id: uuid.UUID | None = None
+    round_id: uuid.UUID | None = None
+    verdicts: dict[str, str] = field(default_factory=dict)
+    alerts: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
+
+
+def examine(session: Session, today: dt.date, limit: int = REVIEWS_PER_STEP) -> list[Review]:
+    """Track up to `limit` bids that measurements reached since their last review, longest
+    waiting first. It only reads: on SQLite it holds no write lock while it tracks."""
+    due = BenefitReviews(session).due(limit)
+    if not due:
+        return []
+    found = {r.bid.id: r for r in reports(session, Bid.id.in_(sorted(due)), today)}
+    reviews = []
+    for bid_id, marks in due.items():
+        report = found.get(bid_id)
+        if report is None:  # no longer funded: not tracked, so nothing to review
+            reviews.append(Review(bid_id, marks))
+            continue
+        reviews.append(
+            Review(
+                bid_id,
+                marks,
+                report.bid.footprint_id,
+                report.bid.round_id,
+                verdicts={t.hypothesis_id: str(t.verdict.verdict) for t in report.tracks},
+                alerts={
+                    t.hypothesis_id: (ALERTS[t.verdict.verdict], verdict_payload(report, t))
+                    for t in report.tracks
+                    if t.verdict.verdict in ALERTS
+                },
             )
+        )
+    return reviews
+
+
+def record(session: Session, reviews: list[Review]) -> int:
+    """Store what `examine` found: publish each alert whose verdict differs from the one last
+    stored, in the transaction that stores the new verdicts, so a change is alerted once (two
+    workers that examined one bid find the other's verdicts once they hold its row). A bid that
+    took another batch meanwhile stays due."""
+    rows = BenefitReviews(session).lock([r.bid_id for r in reviews])
+    now = utcnow()
+    for review in reviews:
+        row = rows[review.bid_id]
+        for hypothesis_id, (event_type, payload) in sorted(review.alerts.items()):
+            if row.verdicts.get(hypothesis_id) != payload["verdict"]:
+                outbox.publish(
+                    session,
+                    event_type,
+                    payload,
+                    footprint_id=review.footprint_id,
+                    round_id=review.round_id,
+                )
+        row.verdicts = review.verdicts
+        row.reviewed_at = now
+        if row.marks == review.marks:
+            row.due_at = None
+    return len(reviews)
+
+
+def review_due(session: Session, today: dt.date, limit: int = REVIEWS_PER_STEP) -> int:
+    """`examine` and `record` in one transaction (the demo's load and the tests); how many
+    bids were reviewed."""
+    return record(session, examine(session, today, limit))
 
 
 def verdict_payload(report: BidReport, t: IndicatorTrack) -> dict[str, Any]:
@@ -98,13 +158,3 @@ def scan_missing(session: Session, today: dt.date) -> int:
         )
         published += event is not None
     return published
-
-
-def _tracks(
-    session: Session, bid_ids: list[uuid.UUID]
-) -> dict[tuple[uuid.UUID, str], tuple[BidReport, IndicatorTrack]]:
-    """Every tracked hypothesis of the funded bids among `bid_ids`, as of today."""
-    if not bid_ids:
-        return {}
-    found = reports(session, Bid.id.in_(sorted(set(bid_ids))), current_date())
-    return {(r.bid.id, t.hypothesis_id): (r, t) for r in found for t in r.tracks}

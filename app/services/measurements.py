@@ -88,7 +88,6 @@ class MeasurementService:
         bid_ids: list[uuid.UUID],
     ) -> Ingested:
         repository = self.repository
-        before = benefit_alerts.verdicts_before(self.session, bid_ids)
         now = dt.datetime.now(dt.UTC)
         batch = repository.add_batch(
             MeasurementBatch(
@@ -109,7 +108,7 @@ class MeasurementService:
         repository.supersede(Spend, corrected_spend)
         repository.insert(Measurement, measurement_rows)
         repository.insert(Spend, spend_rows)
-        benefit_alerts.alert_changes(self.session, bid_ids, before)
+        benefit_alerts.mark_due(self.session, bid_ids)
         return Ingested(
             batch.id, len(measurement_rows), len(spend_rows), len(corrected) + len(corrected_spend)
         )

@@ -5,6 +5,7 @@ delivery sent by another, and two workers at once never sending one event twice.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import hmac
 import json
@@ -32,6 +33,7 @@ from app.settings import Settings
 from app.tables import WebhookAttempt, WebhookDelivery
 from app.worker import Worker
 from tests.app.conftest import Caller, World
+from tests.app.funded import INDICATOR, funded_bids, months, on_trajectory
 from tests.conftest import SECRET
 
 EVENTS = ["benefit.off_track", "hypothesis.refuted", "measurement.missing"]
@@ -313,6 +315,37 @@ def test_a_subscription_failing_beyond_its_window_is_disabled_and_its_deliveries
     assert len(world.office.get(path).json()["recent_deliveries"]) == 3  # nor written
     listed = world.office.get("/v1/webhooks").json()["items"]
     assert listed[0]["status"] == "disabled"
+
+
+def test_a_posted_batch_that_turns_a_bid_off_track_reaches_the_subscriber_through_the_worker(
+    world: World, engine: Engine, settings: Settings, receiver_factory: Callable[..., Receiver]
+) -> None:
+    receiver = receiver_factory()
+    subscribe(world.office, receiver.url)
+    (bid,) = funded_bids(world, ["approved"])
+    off_track = [
+        {"bid_id": bid, "indicator": INDICATOR, "period_start": start.isoformat(),
+         "period_end": end.isoformat(), "value": value, "source": "SUS"}
+        for (start, end), value in on_trajectory(months(dt.date(2017, 4, 1), 24), share=0.0)
+    ]  # fmt: skip
+    posted = world.integration.post("/v1/measurements", json={"measurements": off_track})
+    assert posted.status_code == 201, posted.text
+    worker = Worker(fast(settings), engine)
+    running = threading.Thread(target=worker.run)
+    running.start()
+    try:
+        until(lambda: bool(receiver.received))
+    finally:
+        worker.stop()
+        running.join(timeout=WAIT_SECONDS)
+        worker.close()
+
+    [got] = receiver.received
+    message = json.loads(got.body)
+    assert message["type"] in {"benefit.off_track", "hypothesis.refuted"}
+    assert message["data"]["bid_id"] == bid
+    verdict = world.office.get(f"/v1/bids/{bid}/benefits").json()["hypotheses"][0]["verdict"]
+    assert message["data"]["verdict"] == verdict
 
 
 def test_the_worker_scans_for_missing_measurements_and_stops_when_asked(

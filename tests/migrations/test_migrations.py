@@ -140,3 +140,75 @@ def test_existing_snapshots_get_their_qalys_from_the_appraisal_they_stored(
         finally:
             engine.dispose()
     assert qalys == {"with": 12.5, "without": None}
+
+
+@pytest.mark.db
+def test_bids_with_measurements_start_due_with_the_verdicts_already_alerted(
+    tmp_path: Path,
+) -> None:
+    with fresh_database(tmp_path) as url:
+        config = alembic_config(url)
+        command.upgrade(config, "0006")
+        engine = create_engine(url)
+        footprint, round_, account, batch = (uuid.uuid4() for _ in range(4))
+        measured, quiet, hypothesis = uuid.uuid4(), uuid.uuid4(), str(uuid.uuid4())
+        try:
+            tables = _Tables(engine)
+            with engine.begin() as connection:
+                tables.insert(connection, "footprints", id=footprint)
+                tables.insert(connection, "rounds", id=round_)
+                for bid in (measured, quiet):
+                    tables.insert(
+                        connection, "bids", id=bid, footprint_id=footprint, round_id=round_
+                    )
+                tables.insert(connection, "accounts", id=account, footprint_id=footprint)
+                tables.insert(
+                    connection,
+                    "measurement_batches",
+                    id=batch,
+                    account_id=account,
+                    footprint_id=footprint,
+                )
+                day = dt.date(2018, 1, 1)
+                tables.insert(
+                    connection,
+                    "measurements",
+                    batch_id=batch,
+                    bid_id=measured,
+                    period_start=day,
+                    period_end=day,
+                )
+                for minutes, verdict in ((1, "off_track"), (2, "refuted")):  # the later counts
+                    tables.insert(
+                        connection,
+                        "outbox_events",
+                        event_type={"off_track": "benefit.off_track"}.get(
+                            verdict, "hypothesis.refuted"
+                        ),
+                        payload={
+                            "bid_id": str(measured),
+                            "hypothesis_id": hypothesis,
+                            "verdict": verdict,
+                        },
+                        created_at=dt.datetime(2018, 1, 1, 0, minutes, tzinfo=dt.UTC),
+                    )
+        finally:
+            engine.dispose()
+
+        command.upgrade(config, "0007")
+
+        engine = create_engine(url)
+        try:
+            with engine.connect() as connection:
+                stmt = sa.select(
+                    sa.column("bid_id", sa.Uuid()),
+                    sa.column("verdicts", sa.JSON()),
+                    sa.column("due_at", sa.DateTime()),
+                ).select_from(sa.table("benefit_reviews"))
+                reviews = [
+                    (bid, verdicts, due is not None)
+                    for bid, verdicts, due in connection.execute(stmt)
+                ]
+        finally:
+            engine.dispose()
+    assert reviews == [(measured, {hypothesis: "refuted"}, True)]
