@@ -110,8 +110,10 @@ class Worker:
         if time.monotonic() < self._next_scan:
             return
         self._next_scan = time.monotonic() + self.settings.missing_scan_seconds
+        with self.reads.begin() as session:  # tracking every funded bid takes no write lock
+            missing = benefit_alerts.find_missing(session, utcnow().date())
         with self.sessions.begin() as session:
-            published = benefit_alerts.scan_missing(session, utcnow().date())
+            published = benefit_alerts.publish_missing(session, missing)
         if published:
             logger.info("published %d measurement.missing alerts", published)
 

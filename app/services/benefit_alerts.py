@@ -121,40 +121,58 @@ def verdict_payload(report: BidReport, t: IndicatorTrack) -> dict[str, Any]:
     }
 
 
-def scan_missing(session: Session, today: dt.date) -> int:
-    """Publish `measurement.missing` once for each funded bid's period that has ended beyond
-    the grace without a measurement; returns how many were published."""
-    due: dict[str, tuple[BidReport, dict[str, Any]]] = {}
+@dataclass(frozen=True)
+class Missing:
+    """A `measurement.missing` alert due, under the key that keeps it from being sent twice."""
+
+    dedup_key: str
+    payload: dict[str, Any]
+    footprint_id: uuid.UUID
+    round_id: uuid.UUID
+
+
+def find_missing(session: Session, today: dt.date) -> list[Missing]:
+    """Each funded bid's period that has ended beyond the grace without a measurement, and
+    has not been announced yet. It only reads (it tracks every funded bid)."""
+    due: dict[str, Missing] = {}
     for report in reports(session, true(), today):
         for t in report.tracks:
             for period in t.periods:
                 if not period.missing:
                     continue
-                key = (
-                    f"{MISSING}:{report.bid.id}:{t.hypothesis_id}:"
-                    f"{period.period_start.isoformat()}:{period.period_end.isoformat()}"
-                )
-                due[key] = (
-                    report,
-                    {
-                        "bid_id": str(report.bid.id),
-                        "hypothesis_id": t.hypothesis_id,
-                        "indicator": t.indicator,
-                        "period_start": period.period_start.isoformat(),
-                        "period_end": period.period_end.isoformat(),
-                        "grace_days": report.settings.benefits.grace_days,
-                    },
-                )
+                start, end = period.period_start.isoformat(), period.period_end.isoformat()
+                key = f"{MISSING}:{report.bid.id}:{t.hypothesis_id}:{start}:{end}"
+                payload = {
+                    "bid_id": str(report.bid.id),
+                    "hypothesis_id": t.hypothesis_id,
+                    "indicator": t.indicator,
+                    "period_start": start,
+                    "period_end": end,
+                    "grace_days": report.settings.benefits.grace_days,
+                }
+                due[key] = Missing(key, payload, report.bid.footprint_id, report.bid.round_id)
+    announced = BenefitsData(session).published(list(due))
+    return [due[key] for key in sorted(due.keys() - announced)]
+
+
+def publish_missing(session: Session, found: list[Missing]) -> int:
+    """Publish what `find_missing` found, once per key (one announced meanwhile is skipped);
+    how many were published."""
     published = 0
-    for key in sorted(due.keys() - BenefitsData(session).published(list(due))):
-        report, payload = due[key]
+    for missing in found:
         event = outbox.publish(
             session,
             MISSING,
-            payload,
-            footprint_id=report.bid.footprint_id,
-            round_id=report.bid.round_id,
-            dedup_key=key,
+            missing.payload,
+            footprint_id=missing.footprint_id,
+            round_id=missing.round_id,
+            dedup_key=missing.dedup_key,
         )
         published += event is not None
     return published
+
+
+def scan_missing(session: Session, today: dt.date) -> int:
+    """`find_missing` and `publish_missing` in one transaction (the demo's load and the
+    tests); how many were published."""
+    return publish_missing(session, find_missing(session, today))

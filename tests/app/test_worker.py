@@ -353,12 +353,12 @@ def test_the_worker_scans_for_missing_measurements_and_stops_when_asked(
 ) -> None:
     scanned: list[object] = []
 
-    def scan_missing(session: Session, today: object) -> int:
+    def find_missing(session: Session, today: object) -> list[benefit_alerts.Missing]:
         assert session.in_transaction()
         scanned.append(today)
-        return 0
+        return []
 
-    monkeypatch.setattr(benefit_alerts, "scan_missing", scan_missing)
+    monkeypatch.setattr(benefit_alerts, "find_missing", find_missing)
     worker = Worker(fast(settings, missing_scan_seconds=0.05), engine)
     running = threading.Thread(target=worker.run)
     running.start()
