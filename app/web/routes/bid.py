@@ -7,8 +7,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from app.web.session import PagePrincipalDep
-from app.web.templating import render
 from fastapi import APIRouter, Request, Response
 
 from app import translate
@@ -23,6 +21,8 @@ from app.services.bid_appraisals import BidAppraisals
 from app.services.bids import BidService
 from app.services.snapshots import appraisal_out, stored_appraisal
 from app.tables import AppraisalSnapshot
+from app.web.session import PagePrincipalDep
+from app.web.templating import render
 from app.web.views.appraisal import appraisal_view
 from app.web.views.benefits import benefits_view
 from app.web.views.formats import pounds

@@ -8,9 +8,6 @@ import uuid
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from app.web.csrf import CsrfFormDep
-from app.web.session import PagePrincipalDep
-from app.web.templating import render
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
@@ -34,6 +31,9 @@ from app.services.portfolio import PortfolioService
 from app.services.ranking import RANKED_ROUNDS, RankingService, envelope_total
 from app.services.rounds import round_framework, round_read
 from app.tables import Round
+from app.web.csrf import CsrfFormDep
+from app.web.session import PagePrincipalDep
+from app.web.templating import render
 from app.web.views.formats import number, pounds
 from app.web.views.ranking import Selection, ranking_view
 from bpv.errors import InvalidInput

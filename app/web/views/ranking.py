@@ -12,7 +12,7 @@ from app.schemas.ranking import RankedBidOut, RankingOut
 from app.web.views.formats import number, percent, pounds, short_pounds
 from app.web.views.scales import LinearScale, nice_ticks
 
-BAR_WIDTH = 240
+BAR_WIDTH = 160
 BAR_HEIGHT = 24
 BAR_PAD = 8
 

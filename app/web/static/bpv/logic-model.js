@@ -5,9 +5,9 @@
   "use strict";
 
   var SVG = "http://www.w3.org/2000/svg";
-  var NODE_WIDTH = 180;
+  var NODE_WIDTH = 160;
   var LINE_HEIGHT = 15;
-  var CHARS_PER_LINE = 24;
+  var CHARS_PER_LINE = 22;
   var PAD = 8;
 
   function element(name, attributes, parent) {
@@ -34,7 +34,7 @@
 
   function layout(graph) {
     var g = new window.dagre.graphlib.Graph();
-    g.setGraph({ rankdir: "LR", nodesep: 18, ranksep: 56, marginx: 12, marginy: 40 });
+    g.setGraph({ rankdir: "LR", nodesep: 18, ranksep: 44, marginx: 12, marginy: 40 });
     g.setDefaultEdgeLabel(function () { return {}; });
     var stages = {};
     graph.nodes.forEach(function (node) {
@@ -78,10 +78,10 @@
   function draw(container, graph) {
     var g = layout(graph);
     var size = g.graph();
+    // As wide as the page allows, never wider than drawn; the viewBox keeps its proportions.
     var svg = element("svg", {
       viewBox: "0 0 " + Math.ceil(size.width) + " " + Math.ceil(size.height),
-      width: Math.ceil(size.width),
-      height: Math.ceil(size.height),
+      width: "100%",
       class: "bpv-logic-model__svg",
       role: "img",
       "aria-labelledby": container.dataset.describedBy
@@ -153,6 +153,7 @@
       element("title", {}, group).textContent =
         data.label + (data.findings.length ? "\n" + data.findings.join("\n") : "");
     });
+    svg.style.maxWidth = Math.ceil(size.width) + "px";
     container.appendChild(svg);
   }
 
