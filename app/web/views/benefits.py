@@ -141,7 +141,8 @@ def trajectory_chart(item: IndicatorOut) -> dict[str, Any]:
                     "label": "Realised (points coloured by RAG)",
                     "data": realised,
                     "borderColor": NHS_DARK_GREY,
-                    "backgroundColor": colours,
+                    # The legend shows the dataset's colour; the points theirs.
+                    "backgroundColor": NHS_DARK_GREY,
                     "pointBackgroundColor": colours,
                     "pointBorderColor": NHS_DARK_GREY,
                     "pointRadius": 4,
