@@ -145,6 +145,7 @@ def test_the_chair_moderates_runs_the_portfolio_and_decides(
     expect(selected).to_have_count(len(run["selected"]))
     assert chart_drawn(page, "vfm-chart")
     check_accessible(page)
+    screenshot(page, "round-chair")
 
     decision_form = page.locator("#decision-form")
     decision_form.get_by_label("Bid").select_option(crisis)
