@@ -89,9 +89,9 @@ def test_an_assessor_scores_a_bid_and_the_api_has_the_scores(
             f"/v1/rounds/{bid_under_assessment['round_id']}/assessments",
             params={"bid_id": bid_under_assessment["id"]},
         ).json()["items"]
-    assert [
-        {(s["criterion"], s["score"], s["comment"]) for s in a["scores"]} for a in listed
-    ] == [{(c, 3.0 + i % 2, f"Comment on {c}.") for i, c in enumerate(criteria)}]
+    assert [{(s["criterion"], s["score"], s["comment"]) for s in a["scores"]} for a in listed] == [
+        {(c, 3.0 + i % 2, f"Comment on {c}.") for i, c in enumerate(criteria)}
+    ]
 
 
 def test_a_score_off_the_scale_is_shown_on_the_form_and_not_stored(
