@@ -47,7 +47,9 @@ def ratio(value: float | None, places: int = 2) -> str:
 
 def percent(value: float | None) -> str:
     """A fraction as a percentage: 0.24 → 24.0%."""
-    return NONE if value is None else f"{value * 100:,.1f}%"
+    if value is None:
+        return NONE
+    return f"{MINUS if value < 0 else ''}{abs(value) * 100:,.1f}%"
 
 
 def words(value: object) -> str:
