@@ -243,8 +243,11 @@ def test_the_pages_allow_this_sites_files_alone(browser: TestClient, path: str) 
     assert answer.headers["x-frame-options"] == "DENY"
 
 
-def test_a_page_not_found_is_a_page(browser: TestClient) -> None:
-    answer = browser.get("/app/nowhere")
+@pytest.mark.parametrize("path", ["/app/nowhere", "/app/footprints/not-an-id"])
+def test_a_page_not_found_is_a_page(browser: TestClient, engine: Engine, path: str) -> None:
+    sign_in(browser, key_of(engine)[0])
+
+    answer = browser.get(path)
 
     assert answer.status_code == 404
     assert answer.headers["content-type"].startswith("text/html")
