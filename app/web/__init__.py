@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app.web import errors
-from app.web.routes import bid, home, my_bids, round, sign_in
+from app.web.routes import assess, bid, footprint, home, my_bids, round, sign_in
 
 STATIC = Path(__file__).parent / "static"
 
@@ -18,5 +18,5 @@ def include_pages(app: FastAPI) -> None:
     """Mount the pages' static files and include their routers, under /app."""
     errors.install(app)
     app.mount("/app/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
-    for module in (home, sign_in, my_bids, round, bid):
+    for module in (home, sign_in, my_bids, footprint, assess, round, bid):
         app.include_router(module.router, prefix="/app")

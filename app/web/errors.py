@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -65,9 +66,14 @@ def install(app: FastAPI) -> None:
     def invalid(exc: InvalidInput) -> tuple[int, str]:
         return 422, exc.message
 
+    def malformed(_: RequestValidationError) -> tuple[int, str]:
+        # A page's parameters are in its address (`/app/footprints/not-an-id`).
+        return 404, "If you typed the web address, check it is correct."
+
     for kind, describe in (
         (ProblemError, problem),
         (StarletteHTTPException, http),
         (InvalidInput, invalid),
+        (RequestValidationError, malformed),
     ):
         app.exception_handlers[kind] = for_pages(app.exception_handlers[kind], describe)

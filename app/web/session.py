@@ -38,7 +38,8 @@ def local_path(candidate: str | None, default: str = "/app/") -> str:
     if not candidate or not candidate.startswith("/") or candidate.startswith("//"):
         return default
     parts = urlsplit(candidate)
-    if parts.scheme or parts.netloc or "\\" in candidate or not parts.path.startswith(PATH):
+    inside = parts.path == PATH or parts.path.startswith(PATH + "/")
+    if parts.scheme or parts.netloc or "\\" in candidate or not inside:
         return default
     return candidate
 

@@ -29,6 +29,69 @@ environment = Environment(
 environment.globals["static"] = lambda path: f"{STATIC_URL}/{path}"
 
 
+# What a figure that does not exist shows (an en dash), and the sign of a negative one.
+NONE = "\u2013"
+MINUS = "\u2212"
+
+
+def money(value: float | None) -> str:
+    """Pounds to the pound, as the pages show money: £1,234,567 (a minus sign below zero)."""
+    if value is None:
+        return NONE
+    return f"{MINUS if value < 0 else ''}£{abs(value):,.0f}"
+
+
+def ratio(value: float | None, places: int = 2) -> str:
+    return NONE if value is None else f"{value:,.{places}f}"
+
+
+def percent(value: float | None) -> str:
+    """A fraction as a percentage: 0.24 → 24.0%."""
+    if value is None:
+        return NONE
+    return f"{MINUS if value < 0 else ''}{abs(value) * 100:,.1f}%"
+
+
+def words(value: object) -> str:
+    """An enum's value as words: under_assessment → Under assessment."""
+    text = str(getattr(value, "value", value)).replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+# The tag colour of a status, outcome, verdict or RAG.
+TAG_COLOURS = {
+    "draft": "grey",
+    "submitted": "blue",
+    "under_assessment": "blue",
+    "approved": "green",
+    "approved_with_conditions": "green",
+    "rejected": "red",
+    "in_delivery": "aqua-green",
+    "closed": "grey",
+    "withdrawn": "grey",
+    "on_track": "green",
+    "confirmed": "green",
+    "at_risk": "yellow",
+    "off_track": "red",
+    "refuted": "red",
+    "no_data": "grey",
+    "green": "green",
+    "amber": "orange",
+    "red": "red",
+    "open": "green",
+    "decided": "grey",
+}
+
+
+def tag_colour(value: object) -> str:
+    return TAG_COLOURS.get(str(getattr(value, "value", value)), "white")
+
+
+environment.filters.update(
+    money=money, ratio=ratio, percent=percent, words=words, tag_colour=tag_colour
+)
+
+
 @dataclass(frozen=True)
 class NavigationItem:
     text: str

@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -94,6 +95,12 @@ class Pages:
         self.errors.append(f"{url}: {message.text}")
 
 
+def api(base_url: str, key: str) -> httpx.Client:
+    """A client of the demo site's JSON API holding `key`: to arrange a test, or to check
+    through the API what a page's form stored."""
+    return httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {key}"})
+
+
 def sign_in(page: Page, key: str, next_path: str | None = None) -> None:
     """Sign in through the form, as a person would."""
     page.goto("/app/sign-in" + (f"?next={next_path}" if next_path else ""))
@@ -102,4 +109,12 @@ def sign_in(page: Page, key: str, next_path: str | None = None) -> None:
     page.wait_for_load_state()
 
 
-__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "Error", "Pages", "check_accessible", "screenshot"]
+__all__ = [
+    "CHROMIUM",
+    "CHROMIUM_ARGS",
+    "Pages",
+    "api",
+    "check_accessible",
+    "screenshot",
+    "sign_in",
+]

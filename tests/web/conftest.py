@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Playwright, sync_playwright
 from sqlalchemy.orm import Session
@@ -22,7 +23,7 @@ from app.migrate import upgrade
 from tests.conftest import SECRET
 from tests.databases import fresh_database
 from tests.live_server import live_server
-from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, Pages, check_accessible, screenshot
+from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, Pages, api, check_accessible, screenshot
 
 __all__ = ["DemoSite", "check_accessible", "screenshot"]
 
@@ -33,6 +34,10 @@ class DemoSite:
     database_url: str
     # Each demo role's key, by its name in `bpv demo`'s output less "demo ".
     keys: dict[str, str]
+
+    def api(self, role: str) -> httpx.Client:
+        """The JSON API as the demo role `role` (close it after use)."""
+        return api(self.url, self.keys[role])
 
 
 @pytest.fixture(scope="module")

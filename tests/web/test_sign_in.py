@@ -70,3 +70,24 @@ def test_sign_out_ends_the_session_on_the_server(pages: Pages, demo_site: DemoSi
     )
     assert again.status_code == 303
     assert again.headers["location"] == "/app/sign-in?next=/app/my-bids"
+
+
+def test_the_pages_run_no_inline_script_and_the_refusal_is_seen(pages: Pages) -> None:
+    page = pages.new()
+    page.goto("/app/sign-in")
+
+    ran = page.evaluate(
+        """() => {
+            const script = document.createElement("script");
+            script.textContent = "window.injected = true";
+            document.body.append(script);
+            return window.injected === true;
+        }"""
+    )
+
+    assert ran is False
+    expect(page.locator("body")).to_have_class(re.compile("nhsuk-frontend-supported"))
+    # The refusal reaches the console, where every test looks for errors.
+    page.wait_for_timeout(100)
+    assert any("Content Security Policy" in error for error in pages.errors), pages.errors
+    pages.errors.clear()
