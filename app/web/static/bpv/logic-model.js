@@ -160,6 +160,7 @@
   document.querySelectorAll("[data-logic-model]").forEach(function (container) {
     var source = document.getElementById(container.dataset.logicModel);
     if (!source || typeof window.dagre === "undefined") { return; }
-    draw(container, JSON.parse(source.textContent));
+    var graph = JSON.parse(source.textContent);
+    if (graph.nodes.length) { draw(container, graph); }
   });
 })();
