@@ -138,8 +138,13 @@ def authenticate(
             # memory, one entry per invented prefix.
             failures.record(subjects if row is not None else subjects[:1])
         raise Unauthorized("The API key is not valid.")
-    account = row.account
-    return Principal(row.id, Role(account.role), account.footprint_id, account.round_id, account.id)
+    return principal_of(row)
+
+
+def principal_of(key: ApiKey) -> Principal:
+    """The principal acting through `key`: its account's role and scope."""
+    account = key.account
+    return Principal(key.id, Role(account.role), account.footprint_id, account.round_id, account.id)
 
 
 def check_scope(role: Role, footprint_id: uuid.UUID | None, round_id: uuid.UUID | None) -> None:

@@ -15,6 +15,7 @@ from app.limits import install_limits
 from app.request_ids import RequestIds
 from app.security_headers import SecurityHeaders
 from app.settings import Settings, get_settings
+from app.web import include_pages
 
 DESCRIPTION = """\
 Best Possible Value appraisal of transformation-funding bids from place-based health systems:
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     problems.install(app)
     routers.include_all(app)
+    include_pages(app)
     # Outermost last: every answer, the last-resort 500 and the 413 included, gets the id and
     # the security headers.
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     auth_failures_window_seconds: int = Field(default=300, ge=1)
     compute_slots: int = Field(default_factory=lambda: len(os.sched_getaffinity(0)), ge=1)
     compute_wait_seconds: float = Field(default=0.5, ge=0)
+    # How long a sign-in to the pages lasts (app/web/session.py), whatever the browser does.
+    page_session_seconds: int = Field(default=8 * 3600, ge=60)
     host: str = "127.0.0.1"
     port: int = 8000
 

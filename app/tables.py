@@ -262,6 +262,22 @@ class Hypothesis(Created, Base):
     body: Mapped[dict[str, Any]]
 
 
+class WebSession(Created, Base):
+    """A signed-in browser: the pages' session, kept on the server behind an opaque cookie.
+
+    Only a digest of the cookie's token is stored. It acts through the key it was opened with,
+    so revoking that key ends it; it ends at `expires_at` or when its holder signs out.
+    """
+
+    __tablename__ = "web_sessions"
+
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    api_key_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("api_keys.id", ondelete="CASCADE"), index=True
+    )
+    expires_at: Mapped[dt.datetime]
+
+
 class IdempotencyRecord(Created, Base):
     """The response a POST gave for a client's Idempotency-Key, replayed when it retries."""
 

@@ -135,6 +135,13 @@ class Decisions:
         row = self.session.execute(stmt).one_or_none()
         return None if row is None else DecisionRecord(*row)
 
+    def of_bids(self, bid_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, DecisionRecord]:
+        """The decisions on those of the bids the caller may see, by bid."""
+        if not bid_ids:
+            return {}
+        stmt = self._records().where(Decision.bid_id.in_(list(bid_ids)))
+        return {row[0].bid_id: DecisionRecord(*row) for row in self.session.execute(stmt)}
+
     def records(self, decisions: Sequence[Decision]) -> list[DecisionRecord]:
         """The stored decisions as records, in the order given."""
         ids = [decision.id for decision in decisions]

@@ -26,6 +26,16 @@ class PortfolioRuns:
         )
         return self.session.scalar(stmt)
 
+    def latest(self, round_id: uuid.UUID) -> PortfolioRun | None:
+        """The round's most recent run, if any."""
+        stmt = (
+            select(PortfolioRun)
+            .where(PortfolioRun.round_id == round_id)
+            .order_by(PortfolioRun.created_at.desc(), PortfolioRun.id.desc())
+            .limit(1)
+        )
+        return self.session.scalar(stmt)
+
     def of_round(self, round_id: uuid.UUID, run_ids: Collection[uuid.UUID]) -> set[uuid.UUID]:
         """Which of the runs are the round's."""
         if not run_ids:

@@ -113,16 +113,24 @@ class DecisionService:
             raise NotFound(f"No decision {decision_id} in round {round_id}.")
         return record
 
+    def of_bids(self, bid_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, DecisionRecord]:
+        """The decisions on those of the bids the caller sees, by bid."""
+        self._require_may_read()
+        return Decisions(self.session, self.principal).of_bids(bid_ids)
+
     def _readable_round(self, round_id: uuid.UUID) -> Round:
-        """Chairs and administrators read a round's decisions, a programme office those on its
-        own footprint's bids; assessors and integrations may not (403)."""
         round_ = Rounds(self.session, self.principal).get(round_id)
         if round_ is None:
             raise NotFound(f"No round {round_id}.")
+        self._require_may_read()
+        return round_
+
+    def _require_may_read(self) -> None:
+        """Chairs and administrators read a round's decisions, a programme office those on its
+        own footprint's bids; assessors and integrations may not (403)."""
         role = self.principal.role
         if role not in {Role.ADMIN, Role.CHAIR, Role.PROGRAMME_OFFICE}:
             raise Forbidden(f"{role.key_phrase.capitalize()} may not read decisions.")
-        return round_
 
 
 def discloses_others(principal: Principal) -> bool:

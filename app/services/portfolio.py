@@ -134,16 +134,25 @@ class PortfolioService:
     def get(self, round_id: uuid.UUID, run_id: uuid.UUID) -> PortfolioRunResult:
         """A stored run as it was: the round's chair and administrators read it; other roles
         that see the round may not (403)."""
+        self._readable(round_id)
+        run = PortfolioRuns(self.session).get(round_id, run_id)
+        if run is None:
+            raise NotFound(f"No portfolio {run_id} in round {round_id}.")
+        return stored_run(run)
+
+    def latest(self, round_id: uuid.UUID) -> PortfolioRunResult | None:
+        """The round's most recent run, read as `get` reads one; None before the first."""
+        self._readable(round_id)
+        run = PortfolioRuns(self.session).latest(round_id)
+        return None if run is None else stored_run(run)
+
+    def _readable(self, round_id: uuid.UUID) -> None:
         round_ = Rounds(self.session, self.principal).get(round_id)
         if round_ is None:
             raise NotFound(f"No round {round_id}.")
         role = self.principal.role
         if role not in {Role.ADMIN, Role.CHAIR}:
             raise Forbidden(f"{role.key_phrase.capitalize()} may not read a round's portfolios.")
-        run = PortfolioRuns(self.session).get(round_id, run_id)
-        if run is None:
-            raise NotFound(f"No portfolio {run_id} in round {round_id}.")
-        return stored_run(run)
 
     def _options(
         self, round_: Round, objective: RoundObjective

@@ -12,7 +12,10 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from app import translate
+from app.auth import authenticate
+from app.problems import Forbidden
 from app.schemas.portfolio import MAX_REQUIRES
+from app.services.portfolio import PortfolioRunResult, PortfolioService
 from app.tables import AppraisalSnapshot, BidVersion, Decision, PortfolioRun
 from bpv.portfolio import (
     MAX_TIME_LIMIT,
@@ -26,6 +29,7 @@ from bpv.portfolio import (
 )
 from tests.app.conftest import Caller, World
 from tests.app.ranked_round import Panel, set_envelope, submitted_bid
+from tests.conftest import SECRET
 
 OPTIMISE = "/v1/portfolio/optimise"
 
@@ -630,3 +634,24 @@ def test_a_decision_naming_another_rounds_portfolio_is_refused(
 
     assert response.status_code == 422
     assert fields_of(response) == ["decisions[0].portfolio_id"]
+
+
+def test_the_latest_run_is_the_rounds_most_recent_and_the_chairs_to_read(
+    world: World, bids: dict[str, dict[str, Any]], engine: Engine
+) -> None:
+    round_id = uuid.UUID(world.round["id"])
+
+    def latest(caller: Caller) -> PortfolioRunResult | None:
+        with Session(engine) as session:
+            principal = authenticate(session, SECRET, f"Bearer {caller.key}")
+            return PortfolioService(session, principal).latest(round_id)
+
+    assert latest(world.chair) is None
+    run_portfolio(world)
+    second = run_portfolio(world, objective="npsv").json()
+
+    found = latest(world.chair)
+    assert found is not None and str(found.run.id) == second["id"]
+    assert list(found.answer.selected) == second["selected"]
+    with pytest.raises(Forbidden):
+        latest(world.assessor)
