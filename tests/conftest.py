@@ -26,6 +26,8 @@ hypothesis_settings.load_profile("bpv")
 DATABASE_FIXTURES = {"database_url", "engine", "client"}
 
 
+# First, so that xdist's `--dist loadgroup` sees the browser tests' group.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test that touches a database, so `-m db` reruns them on PostgreSQL."""
     for item in items:
