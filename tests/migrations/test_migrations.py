@@ -25,6 +25,9 @@ def test_the_migration_chain_is_linear() -> None:
     revisions = list(scripts.walk_revisions())
 
     assert len(scripts.get_heads()) == 1
+    # Two files with one revision id would hide one of them.
+    files = list((Path(scripts.dir) / "versions").glob("[0-9]*.py"))
+    assert len(revisions) == len(files)
     assert [r for r in revisions if r.down_revision is None] == [revisions[-1]]
     assert all(isinstance(r.down_revision, str | None) for r in revisions)
 
