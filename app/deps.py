@@ -44,7 +44,10 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     answers with an error instead. A reading transaction ends on the event loop (its commit
     writes nothing); a writing one ends in the threadpool, as its commit may wait for the disk.
     """
-    if request.method in READING_METHODS or getattr(request.state, "reads_only", False):
+    request.state.writes = not (
+        request.method in READING_METHODS or getattr(request.state, "reads_only", False)
+    )
+    if not request.state.writes:
         with request.app.state.read_sessionmaker.begin() as session:
             yield session
     else:
@@ -65,7 +68,15 @@ def get_principal(
     address = request.client.host if request.client else "unknown"
     failures = request.app.state.failed_authentications
     secret = settings.secret_key.get_secret_value()
-    principal = authenticate(session, secret, authorization, failures, address)
+    state = request.app.state
+    if request.state.writes and session.get_bind().dialect.name == "sqlite":
+        # A writer on SQLite holds the database's one write lock from its first statement to
+        # its commit: looking the key up in a reading transaction of its own keeps the lock
+        # for the work that needs it.
+        with state.read_sessionmaker() as reading:
+            principal = authenticate(reading, secret, authorization, failures, address)
+    else:
+        principal = authenticate(session, secret, authorization, failures, address)
     key = bearer_key(authorization)
     if key is not None:  # always, once authenticated
         setattr(request.state, AUTHENTICATED_PREFIX, key[0])
@@ -91,14 +102,8 @@ Offset = Annotated[
 
 
 class PageParams:
-    def __init__(
-        self,
-        limit: Annotated[int, Query(ge=1, le=200, description="Items per page.")] = 50,
-        cursor: Cursor = None,
-        offset: Offset = 0,
-        with_total: WithTotal = False,
-    ) -> None:
-        self.window = Window(limit, offset, cursor, with_total)
+    def __init__(self, window: Window) -> None:
+        self.window = window
 
     @property
     def limit(self) -> int:
@@ -128,7 +133,17 @@ def page_of(items: list[T], window: Window, fetched: Fetched[Any]) -> Page[T]:
     )
 
 
-PageDep = Annotated[PageParams, Depends()]
+async def page_params(
+    limit: Annotated[int, Query(ge=1, le=200, description="Items per page.")] = 50,
+    cursor: Cursor = None,
+    offset: Offset = 0,
+    with_total: WithTotal = False,
+) -> PageParams:
+    # A coroutine: a class dependency's __init__ would run in the threadpool.
+    return PageParams(Window(limit, offset, cursor, with_total))
+
+
+PageDep = Annotated[PageParams, Depends(page_params)]
 IfMatch = Annotated[
     str | None,
     Header(alias="If-Match", description="ETag from your last GET; when given, it must match."),

@@ -122,14 +122,14 @@ def _typed(value: Any, kind: type) -> Any:
         if kind is dt.datetime and isinstance(value, str):
             stamp = dt.datetime.fromisoformat(value)
             if stamp.tzinfo is not None:
-                return stamp
+                return stamp.astimezone(dt.UTC)  # out of range (year 9999 at +14:00) raises
         elif kind is uuid.UUID and isinstance(value, str):
             return uuid.UUID(value)
         elif (kind is int and type(value) is int and abs(value) < 2**63) or (
             kind is str and isinstance(value, str) and "\x00" not in value
         ):
             return value
-    except ValueError:
+    except (ValueError, OverflowError):
         pass
     raise _bad_cursor()
 

@@ -68,6 +68,9 @@ def test_a_page_that_ends_the_list_has_no_next_cursor(world: World) -> None:
         base64.urlsafe_b64encode(b'["2020-01-01T00:00:00+00:00"]').decode(),  # one value of two
         base64.urlsafe_b64encode(b'["yesterday", "00000000-0000-0000-0000-000000000000"]').decode(),
         base64.urlsafe_b64encode(b'["2020-01-01T00:00:00", "not a uuid"]').decode(),
+        base64.urlsafe_b64encode(  # a time beyond the calendar once in UTC
+            b'["9999-12-31T23:59:59-14:00", "00000000-0000-0000-0000-000000000000"]'
+        ).decode(),
         "A" * 501,  # longer than any cursor a list gives
     ],
 )
