@@ -75,7 +75,9 @@ def slice_page(items: list[T], window: Window) -> Fetched[T]:
 
 def encode_cursor(values: Sequence[Any]) -> str:
     plain = [str(v) if isinstance(v, uuid.UUID) else _stamp(v) for v in values]
-    return base64.urlsafe_b64encode(json.dumps(plain, separators=(",", ":")).encode()).decode()
+    text = json.dumps(plain, separators=(",", ":")).encode()
+    # URL-safe base64 without its padding: a cursor goes in a query string as it is.
+    return base64.urlsafe_b64encode(text).decode().rstrip("=")
 
 
 def decode_cursor(cursor: str, order: Sequence[InstrumentedAttribute[Any]]) -> list[Any]:
@@ -109,7 +111,8 @@ def _values(cursor: str) -> list[Any]:
     if len(cursor) > MAX_CURSOR_LENGTH:
         raise _bad_cursor()
     try:
-        values = json.loads(base64.urlsafe_b64decode(cursor.encode("ascii")))
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
     except (ValueError, binascii.Error, UnicodeError):
         raise _bad_cursor() from None
     if not isinstance(values, list):
