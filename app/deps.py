@@ -10,7 +10,13 @@ from fastapi.concurrency import contextmanager_in_threadpool
 from sqlalchemy.orm import Session
 
 from app.auth import AUTHENTICATED_PREFIX, Principal, authenticate, bearer_key
-from app.repositories.pages import MAX_CURSOR_LENGTH, Fetched, Window, slice_page
+from app.repositories.pages import (
+    CURSOR_PATTERN,
+    MAX_CURSOR_LENGTH,
+    Fetched,
+    Window,
+    slice_page,
+)
 from app.schemas.common import Page
 from app.services.idempotency import Idempotency
 from app.settings import Settings
@@ -90,6 +96,7 @@ Cursor = Annotated[
     str | None,
     Query(
         max_length=MAX_CURSOR_LENGTH,
+        pattern=CURSOR_PATTERN,
         description="The `next_cursor` of the page before: the page after it.",
     ),
 ]

@@ -24,6 +24,7 @@ from app.problems import FieldError, ValidationFailed
 
 T = TypeVar("T")
 MAX_CURSOR_LENGTH = 500
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]*$"  # URL-safe base64, unpadded
 
 
 @dataclass(frozen=True)
@@ -141,5 +142,5 @@ def _bad_cursor() -> ValidationFailed:
     message = "not a cursor of this list: send back a `next_cursor` it answered"
     return ValidationFailed(
         "The cursor is not one this list gave.",
-        errors=[FieldError(field="cursor", location="query", message=message, type="cursor")],
+        errors=[FieldError(field="cursor", location="query", message=message, type="domain")],
     )
