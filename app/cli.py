@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import uuid
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -14,6 +14,13 @@ from app.migrate import upgrade
 from app.schemas.keys import Role
 from app.settings import InsecureSettings, get_settings
 from bpv.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+WORKER_STARTUP_SECONDS = 60
+# Allocations between young collections in a serving process (CPython's default is 700).
+YOUNG_COLLECTION_THRESHOLD = 20_000
 
 cli = typer.Typer(help="Best Possible Value appraisal service.", no_args_is_help=True)
 keys_cli = typer.Typer(help="API keys.", no_args_is_help=True)
@@ -30,18 +37,20 @@ def migrate() -> None:
 def serve(
     host: Annotated[str | None, typer.Option(help="Interface to bind.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Server processes (each with its own database pool).")
+    ] = 1,
 ) -> None:
     """Serve the HTTP API (run `bpv migrate` first; put a reverse proxy in front in production)."""
     import threading
 
     import uvicorn
 
-    from app.main import create_app
     from bpv.portfolio import start_worker_server
 
     settings = get_settings()
     try:
-        app = create_app(settings)
+        app = served_app()
     except InsecureSettings as refusal:
         typer.echo(f"error: {refusal}", err=True)
         raise typer.Exit(2) from None
@@ -49,7 +58,13 @@ def serve(
     # first portfolio request does not pay for it.
     threading.Thread(target=start_worker_server, name="portfolio-workers", daemon=True).start()
     uvicorn.run(
-        app,
+        # Several processes each build the app from the same settings (the environment).
+        app if workers == 1 else "app.cli:served_app",
+        factory=workers > 1,
+        workers=workers,
+        # A worker that has not started within this is restarted: importing the app takes
+        # seconds on a busy machine, and uvicorn's default of 5 s would restart it forever.
+        timeout_worker_healthcheck=WORKER_STARTUP_SECONDS,
         host=host or settings.host,
         port=port or settings.port,
         server_header=False,
@@ -59,6 +74,24 @@ def serve(
         timeout_graceful_shutdown=settings.graceful_shutdown_timeout,
         log_config=_log_config(),
     )
+
+
+def served_app() -> FastAPI:
+    """The app `bpv serve` runs, in a process tuned for serving it."""
+    import gc
+
+    from app.main import create_app
+
+    app = create_app(get_settings())
+    _prepare(app)
+    # What start-up built (modules, routes, schemas) lives as long as the process: frozen, the
+    # collector no longer walks it on every full collection. Young collections come less often
+    # too: one request may build a graph of thousands of nodes, which would otherwise set off
+    # dozens of collections that find nothing to free.
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, 20, 20)
+    return app
 
 
 @cli.command()
@@ -87,6 +120,20 @@ def worker() -> None:
         runner.run()
     finally:
         runner.close()
+
+
+def _prepare(app: FastAPI) -> None:
+    """Build now what the first requests would otherwise build while others wait.
+
+    FastAPI works out each included route's dependencies when a request first tries to match
+    it, on the event loop, and SQLAlchemy configures its mappers on first use.
+    """
+    from sqlalchemy.orm import configure_mappers
+
+    configure_mappers()
+    probe = {"type": "http", "path": "/", "method": "GET", "headers": [], "query_string": b""}
+    for route in app.router.routes:
+        route.matches({**probe, "app": app, "root_path": ""})
 
 
 def _log_config() -> dict[str, object]:

@@ -138,6 +138,7 @@ class RoundSettingsVersion(Created, Base):
 
 class Round(Versioned, Base):
     __tablename__ = "rounds"
+    __table_args__ = (Index("ix_rounds_created_at_id", "created_at", "id"),)
 
     name: Mapped[str] = mapped_column(String(300))
     status: Mapped[str] = mapped_column(String(20), index=True)
@@ -187,6 +188,7 @@ class Account(Created, Base):
 
 class ApiKey(Created, Base):
     __tablename__ = "api_keys"
+    __table_args__ = (Index("ix_api_keys_created_at_id", "created_at", "id"),)
 
     account_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("accounts.id", ondelete="CASCADE"), index=True
@@ -203,9 +205,16 @@ class Bid(Versioned, Base):
     """A bid's identity and lifecycle; its content lives in numbered versions."""
 
     __tablename__ = "bids"
+    # Lists go oldest first, after a cursor on (created_at, id): an administrator's over every
+    # bid, a programme office's within its footprint, a panel's within its round.
+    __table_args__ = (
+        Index("ix_bids_created_at_id", "created_at", "id"),
+        Index("ix_bids_footprint_id_created_at_id", "footprint_id", "created_at", "id"),
+        Index("ix_bids_round_id_created_at_id", "round_id", "created_at", "id"),
+    )
 
-    footprint_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("footprints.id"), index=True)
-    round_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("rounds.id"), index=True)
+    footprint_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("footprints.id"))
+    round_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("rounds.id"))
     status: Mapped[str] = mapped_column(String(30), index=True)
     current_version: Mapped[int] = mapped_column(Integer)
     versions: Mapped[list[BidVersion]] = relationship(
@@ -346,9 +355,10 @@ class Assessment(Created, Base):
             sqlite_where=text("superseded_at IS NULL"),
             postgresql_where=text("superseded_at IS NULL"),
         ),
+        Index("ix_assessments_round_id_created_at_id", "round_id", "created_at", "id"),
     )
 
-    round_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("rounds.id"), index=True)
+    round_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("rounds.id"))
     bid_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("bids.id"), index=True)
     bid_version: Mapped[int] = mapped_column(Integer)
     account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("accounts.id"), index=True)

@@ -32,6 +32,7 @@ from app.demo.bodies import (
 )
 from app.repositories.benefits import BenefitsData
 from app.repositories.keys import ApiKeys
+from app.repositories.pages import Fetched, Window
 from app.repositories.places import Footprints, Organisations
 from app.repositories.rounds import Rounds
 from app.schemas.assessments import AssessmentCreate, ScoreIn
@@ -162,7 +163,7 @@ def _realised(
         )
         senders[role.footprint_id] = MeasurementService(session, principal)
     service = BidService(session, Principal(uuid.uuid4(), Role.ADMIN))
-    found = _every(lambda limit, offset: service.bids.page(limit, offset, round_id=round_.id))
+    found = _every(lambda window: service.bids.page(window, round_id=round_.id))
     by_title = {bid.title: bid for bid in service.read_many(list(found))}
     data = BenefitsData(session)
     for batch in demo_measurements().batches:
@@ -242,15 +243,15 @@ def _panel_at_work(
     rounds.update(round_, RoundUpdate(status=RoundStatus.DECIDED))
 
 
-def _every(fetch: Callable[[int, int], tuple[list[T], int]]) -> Iterator[T]:
+def _every(fetch: Callable[[Window], Fetched[T]]) -> Iterator[T]:
     """Every row of a paged repository query, page by page."""
-    offset = 0
+    window = Window(PAGE_SIZE)
     while True:
-        rows, total = fetch(PAGE_SIZE, offset)
-        yield from rows
-        offset += PAGE_SIZE
-        if offset >= total:
+        fetched = fetch(window)
+        yield from fetched.rows
+        if fetched.next_cursor is None:
             return
+        window = Window(PAGE_SIZE, cursor=fetched.next_cursor)
 
 
 def _footprint(session: Session, data: FootprintCreate) -> Footprint:
@@ -279,7 +280,7 @@ def _round(session: Session, loader: Principal, demo: DemoRound) -> tuple[Round,
 
 def _bid_titles(service: BidService, round_: Round) -> set[str]:
     """Titles of the round's bids as they stand (their current versions)."""
-    bids = _every(lambda limit, offset: service.bids.page(limit, offset, round_id=round_.id))
+    bids = _every(lambda window: service.bids.page(window, round_id=round_.id))
     return {bid.title for bid in service.read_many(list(bids))}
 
 

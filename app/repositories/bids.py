@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer, joinedload
 
 from app.auth import Principal
-from app.repositories.pages import fetch_page
+from app.repositories.pages import Fetched, Window, fetch_page
 from app.scopes import visible_bids
 from app.tables import Bid, BidVersion, Decision, Hypothesis
 
@@ -26,15 +26,29 @@ class Bids:
             stmt = stmt.with_for_update().execution_options(populate_existing=True)
         return self.session.scalar(stmt)
 
+    def get_current(self, bid_id: uuid.UUID) -> tuple[Bid, BidVersion] | None:
+        """The bid, if the caller may see it, with its current version (but not its logic
+        model) and the version's partners, in one query."""
+        stmt = (
+            select(Bid, BidVersion)
+            .join(
+                BidVersion,
+                (BidVersion.bid_id == Bid.id) & (BidVersion.number == Bid.current_version),
+            )
+            .where(Bid.id == bid_id, visible_bids(self.principal))
+            .options(defer(BidVersion.logic_model), joinedload(BidVersion.partners))
+        )
+        row = self.session.execute(stmt).unique().one_or_none()
+        return None if row is None else (row[0], row[1])
+
     def page(
         self,
-        limit: int,
-        offset: int,
+        window: Window,
         *,
         round_id: uuid.UUID | None = None,
         status: str | None = None,
         footprint_id: uuid.UUID | None = None,
-    ) -> tuple[list[Bid], int]:
+    ) -> Fetched[Bid]:
         stmt = select(Bid).where(visible_bids(self.principal))
         if round_id is not None:
             stmt = stmt.where(Bid.round_id == round_id)
@@ -42,7 +56,7 @@ class Bids:
             stmt = stmt.where(Bid.status == status)
         if footprint_id is not None:
             stmt = stmt.where(Bid.footprint_id == footprint_id)
-        return fetch_page(self.session, stmt.order_by(Bid.created_at, Bid.id), limit, offset)
+        return fetch_page(self.session, stmt, window, (Bid.created_at, Bid.id))
 
     def add(self, bid: Bid, first_version: BidVersion) -> Bid:
         self.session.add(bid)
@@ -61,17 +75,21 @@ class Bids:
         return self.session.scalars(stmt).one()
 
     def current_versions(self, bids: list[Bid]) -> dict[uuid.UUID, BidVersion]:
-        """Each bid's current version, in one query."""
+        """Each bid's current version, without its logic model, in one query."""
         if not bids:
             return {}
-        wanted = {(bid.id, bid.current_version) for bid in bids}
-        stmt = select(BidVersion).where(BidVersion.bid_id.in_([bid.id for bid in bids]))
-        return {v.bid_id: v for v in self.session.scalars(stmt) if (v.bid_id, v.number) in wanted}
+        stmt = (
+            select(BidVersion)
+            .join(Bid, (Bid.id == BidVersion.bid_id) & (Bid.current_version == BidVersion.number))
+            .where(Bid.id.in_([bid.id for bid in bids]))
+            .options(defer(BidVersion.logic_model))
+        )
+        return {v.bid_id: v for v in self.session.scalars(stmt)}
 
-    def versions(self, bid: Bid, limit: int, offset: int) -> tuple[list[BidVersion], int]:
-        """A page of the bid's versions, oldest first, and how many there are."""
-        stmt = select(BidVersion).where(BidVersion.bid_id == bid.id).order_by(BidVersion.number)
-        return fetch_page(self.session, stmt, limit, offset)
+    def versions(self, bid: Bid, window: Window) -> Fetched[BidVersion]:
+        """A page of the bid's versions, oldest first."""
+        stmt = select(BidVersion).where(BidVersion.bid_id == bid.id)
+        return fetch_page(self.session, stmt, window, (BidVersion.number,))
 
     def count_hypotheses(self, version_id: uuid.UUID) -> int:
         stmt = select(func.count()).where(Hypothesis.bid_version_id == version_id)

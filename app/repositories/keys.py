@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.repositories.pages import fetch_page
+from app.repositories.pages import Fetched, Window, fetch_page
 from app.tables import Account, ApiKey
 
 
@@ -31,9 +31,8 @@ class ApiKeys:
         self.session.flush()
         return account
 
-    def page(self, limit: int, offset: int) -> tuple[list[ApiKey], int]:
-        stmt = select(ApiKey).order_by(ApiKey.created_at, ApiKey.id)
-        return fetch_page(self.session, stmt, limit, offset)
+    def page(self, window: Window) -> Fetched[ApiKey]:
+        return fetch_page(self.session, select(ApiKey), window, (ApiKey.created_at, ApiKey.id))
 
     def active_named(self, prefix: str) -> list[ApiKey]:
         """Active keys whose name starts with `prefix` (the demo rotates its own keys)."""

@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
 from app.auth import Principal
-from app.repositories.pages import fetch_page
+from app.repositories.pages import Fetched, Window, fetch_page
 from app.scopes import visible_assessments, visible_conflicts, visible_moderations
 from app.tables import (
     Account,
@@ -47,11 +47,9 @@ class Panel:
         stmt = select(Conflict).where(Conflict.round_id == round_.id, self._scope(Conflict))
         return list(self.session.scalars(stmt.order_by(Conflict.created_at, Conflict.id)))
 
-    def conflicts_page(self, round_: Round, limit: int, offset: int) -> tuple[list[Conflict], int]:
+    def conflicts_page(self, round_: Round, window: Window) -> Fetched[Conflict]:
         stmt = select(Conflict).where(Conflict.round_id == round_.id, self._scope(Conflict))
-        return fetch_page(
-            self.session, stmt.order_by(Conflict.created_at, Conflict.id), limit, offset
-        )
+        return fetch_page(self.session, stmt, window, (Conflict.created_at, Conflict.id))
 
     # Assessments
 
@@ -71,14 +69,13 @@ class Panel:
     def assessments_page(
         self,
         round_: Round,
-        limit: int,
-        offset: int,
+        window: Window,
         *,
         bid_id: uuid.UUID | None = None,
         include_history: bool = False,
-    ) -> tuple[list[Assessment], int]:
+    ) -> Fetched[Assessment]:
         """Assessments of the round, oldest first; only the current ones unless asked."""
-        return self._scored_page(Assessment, round_, limit, offset, bid_id, include_history)
+        return self._scored_page(Assessment, round_, window, bid_id, include_history)
 
     def current_assessments(
         self, round_: Round, bid_ids: Collection[uuid.UUID] | None = None
@@ -110,14 +107,13 @@ class Panel:
     def moderations_page(
         self,
         round_: Round,
-        limit: int,
-        offset: int,
+        window: Window,
         *,
         bid_id: uuid.UUID | None = None,
         include_history: bool = False,
-    ) -> tuple[list[Moderation], int]:
+    ) -> Fetched[Moderation]:
         """Moderations of the round, oldest first; only the current ones unless asked."""
-        return self._scored_page(Moderation, round_, limit, offset, bid_id, include_history)
+        return self._scored_page(Moderation, round_, window, bid_id, include_history)
 
     def current_moderations(self, round_: Round) -> list[Moderation]:
         stmt = select(Moderation).where(
@@ -168,18 +164,17 @@ class Panel:
         self,
         table: type[Scored],
         round_: Round,
-        limit: int,
-        offset: int,
+        window: Window,
         bid_id: uuid.UUID | None,
         include_history: bool,
-    ) -> tuple[list[Scored], int]:
+    ) -> Fetched[Scored]:
         """A page of a round's assessments or moderations: both are superseded, never replaced."""
         stmt = select(table).where(table.round_id == round_.id, self._scope(table))
         if bid_id is not None:
             stmt = stmt.where(table.bid_id == bid_id)
         if not include_history:
             stmt = stmt.where(table.superseded_at.is_(None))
-        return fetch_page(self.session, stmt.order_by(table.created_at, table.id), limit, offset)
+        return fetch_page(self.session, stmt, window, (table.created_at, table.id))
 
     def _scope(self, table: type[Conflict | Assessment | Moderation]) -> ColumnElement[bool]:
         if self.principal is None:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.repositories.pages import fetch_page
+from app.repositories.pages import Fetched, Window, fetch_page
 from app.tables import Footprint, Organisation
 
 
@@ -30,8 +30,8 @@ class Footprints:
         self.session.flush()
         return footprint
 
-    def page(self, limit: int, offset: int) -> tuple[list[Footprint], int]:
-        return fetch_page(self.session, select(Footprint).order_by(Footprint.code), limit, offset)
+    def page(self, window: Window) -> Fetched[Footprint]:
+        return fetch_page(self.session, select(Footprint), window, (Footprint.code,))
 
 
 class Organisations:
@@ -49,10 +49,8 @@ class Organisations:
         self.session.flush()
         return organisation
 
-    def page(
-        self, limit: int, offset: int, footprint_id: uuid.UUID | None = None
-    ) -> tuple[list[Organisation], int]:
-        stmt = select(Organisation).order_by(Organisation.code)
+    def page(self, window: Window, footprint_id: uuid.UUID | None = None) -> Fetched[Organisation]:
+        stmt = select(Organisation)
         if footprint_id is not None:
             stmt = stmt.where(Organisation.footprints.any(Footprint.id == footprint_id))
-        return fetch_page(self.session, stmt, limit, offset)
+        return fetch_page(self.session, stmt, window, (Organisation.code,))

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth import Principal
-from app.repositories.pages import fetch_page
+from app.repositories.pages import Fetched, Window, fetch_page
 from app.scopes import visible_rounds
 from app.tables import Bid, CriteriaFramework, Decision, Round, RoundSettingsVersion
 from bpv.lifecycle import BidStatus
@@ -43,11 +43,11 @@ class Rounds:
         )
         self.session.flush()
 
-    def page(self, limit: int, offset: int, status: str | None = None) -> tuple[list[Round], int]:
+    def page(self, window: Window, status: str | None = None) -> Fetched[Round]:
         stmt = select(Round).where(visible_rounds(self.principal))
         if status is not None:
             stmt = stmt.where(Round.status == status)
-        return fetch_page(self.session, stmt.order_by(Round.created_at, Round.id), limit, offset)
+        return fetch_page(self.session, stmt, window, (Round.created_at, Round.id))
 
     def bids(self, round_: Round, status: BidStatus) -> list[Bid]:
         stmt = select(Bid).where(Bid.round_id == round_.id, Bid.status == status)

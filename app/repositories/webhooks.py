@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.auth import Principal
-from app.repositories.pages import fetch_page
+from app.repositories.pages import Fetched, Window, fetch_page
 from app.tables import OutboxEvent, WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 PENDING = "pending"
@@ -49,10 +49,10 @@ class WebhookSubscriptions:
         self.session.flush()
         return subscription
 
-    def page(self, limit: int, offset: int) -> tuple[list[WebhookSubscription], int]:
+    def page(self, window: Window) -> Fetched[WebhookSubscription]:
         stmt = select(WebhookSubscription).where(self._visible())
-        stmt = stmt.order_by(WebhookSubscription.created_at, WebhookSubscription.id)
-        return fetch_page(self.session, stmt, limit, offset)
+        order = (WebhookSubscription.created_at, WebhookSubscription.id)
+        return fetch_page(self.session, stmt, window, order)
 
 
 class Outbox:

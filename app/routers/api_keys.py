@@ -51,9 +51,9 @@ def list_api_keys(session: SessionDep, principal: PrincipalDep, page: PageDep) -
     Administrators only.
     """
     principal.require_admin()
-    rows, total = ApiKeys(session).page(page.limit, page.offset)
-    items = [key_read(r) for r in rows]
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    fetched = ApiKeys(session).page(page.window)
+    items = [key_read(r) for r in fetched.rows]
+    return page.answer(items, fetched)
 
 
 @router.delete("/{key_id}", status_code=status.HTTP_204_NO_CONTENT)

@@ -90,8 +90,8 @@ def list_assessments(
     marked `withdrawn`. Oldest first; only current scores unless `include_history`.
     """
     round_ = panel_round(session, principal, round_id)
-    rows, total = AssessmentService(session, principal).page(
-        round_, page.limit, page.offset, bid_id=bid_id, include_history=include_history
+    rows, fetched = AssessmentService(session, principal).page(
+        round_, page.window, bid_id=bid_id, include_history=include_history
     )
     items = [assessment_read(r) for r in rows]
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return page.answer(items, fetched)

@@ -9,8 +9,19 @@ from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from app.deps import IdempotencyDep, IfMatch, IfMatchRequired, PrincipalDep, SessionDep
+from app.deps import (
+    Cursor,
+    IdempotencyDep,
+    IfMatch,
+    IfMatchRequired,
+    Offset,
+    PrincipalDep,
+    SessionDep,
+    WithTotal,
+    page_of,
+)
 from app.problems import problem_responses
+from app.repositories.pages import Window
 from app.schemas.bids import (
     MAX_BIDS_PAGE,
     MAX_VERSIONS_PAGE,
@@ -74,33 +85,30 @@ def list_bids(
     limit: Annotated[
         int, Query(ge=1, le=MAX_BIDS_PAGE, description="Bids per page (each with its content).")
     ] = MAX_BIDS_PAGE,
-    offset: Annotated[int, Query(ge=0, le=1_000_000_000, description="Bids to skip.")] = 0,
+    cursor: Cursor = None,
+    offset: Offset = 0,
+    with_total: WithTotal = False,
 ) -> Response:
     """List bids.
 
     The bids the caller may see, oldest first, filtered by round, status or footprint; few
-    to a page, as each carries its content.
+    to a page, as each carries its content. Follow `next_cursor` for the next page.
     """
     service = BidService(session, principal)
-    bids, total = service.bids.page(
-        limit, offset, round_id=round_id, status=status, footprint_id=footprint_id
-    )
-    return _serialised(
-        Page[BidRead](items=service.read_many(bids), total=total, limit=limit, offset=offset)
-    )
+    window = Window(limit, offset, cursor, with_total)
+    fetched = service.bids.page(window, round_id=round_id, status=status, footprint_id=footprint_id)
+    return _serialised(page_of(service.read_many(fetched.rows), window, fetched))
 
 
-@router.get("/{bid_id}")
-def get_bid(
-    bid_id: uuid.UUID, session: SessionDep, principal: PrincipalDep, response: Response
-) -> BidRead:
+@router.get("/{bid_id}", response_model=BidRead)
+def get_bid(bid_id: uuid.UUID, session: SessionDep, principal: PrincipalDep) -> Response:
     """Read a bid.
 
     The bid's current version. The `ETag` header is what `If-Match` takes on the next
     write.
     """
-    service = BidService(session, principal)
-    return _answer(service, service.get(bid_id), response)
+    bid, read = BidService(session, principal).get_read(bid_id)
+    return _serialised(read, headers={"ETag": etag(bid.version)})
 
 
 @router.patch("/{bid_id}", responses=problem_responses(409, 412, 428))
@@ -187,7 +195,9 @@ def list_bid_versions(
         int,
         Query(ge=1, le=MAX_VERSIONS_PAGE, description="Versions per page (each is a whole bid)."),
     ] = MAX_VERSIONS_PAGE,
-    offset: Annotated[int, Query(ge=0, le=1_000_000_000, description="Versions to skip.")] = 0,
+    cursor: Cursor = None,
+    offset: Offset = 0,
+    with_total: WithTotal = False,
 ) -> Response:
     """List a bid's versions.
 
@@ -195,12 +205,12 @@ def list_bid_versions(
     few to a page, as each is a whole bid.
     """
     service = BidService(session, principal)
-    versions, total = service.versions(service.get(bid_id), limit, offset)
-    return _serialised(
-        Page[BidVersionRead](items=versions, total=total, limit=limit, offset=offset)
-    )
+    window = Window(limit, offset, cursor, with_total)
+    versions, fetched = service.versions(service.get(bid_id), window)
+    return _serialised(page_of(versions, window, fetched))
 
 
-def _serialised(page: BaseModel) -> Response:
-    """A large page serialised once, by pydantic: FastAPI's own pass would copy it twice more."""
-    return Response(page.model_dump_json(), media_type="application/json")
+def _serialised(answer: BaseModel, headers: dict[str, str] | None = None) -> Response:
+    """The answer serialised once, by pydantic, in the handler's thread: FastAPI's own pass
+    would validate it again and copy it twice more, after another trip to the threadpool."""
+    return Response(answer.model_dump_json(), media_type="application/json", headers=headers)

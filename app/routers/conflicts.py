@@ -74,6 +74,6 @@ def list_conflicts(
     declaration in the round, with who made it. Oldest first.
     """
     round_ = panel_round(session, principal, round_id)
-    rows, total = ConflictService(session, principal).page(round_, page.limit, page.offset)
+    rows, fetched = ConflictService(session, principal).page(round_, page.window)
     items = [conflict_read(r) for r in rows]
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return page.answer(items, fetched)

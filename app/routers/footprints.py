@@ -46,6 +46,6 @@ def list_footprints(session: SessionDep, _: PrincipalDep, page: PageDep) -> Page
 
     Every footprint, by code.
     """
-    rows, total = Footprints(session).page(page.limit, page.offset)
-    items = [FootprintRead.model_validate(r) for r in rows]
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    fetched = Footprints(session).page(page.window)
+    items = [FootprintRead.model_validate(r) for r in fetched.rows]
+    return page.answer(items, fetched)

@@ -85,8 +85,8 @@ def list_moderations(
     first; only current moderations unless `include_history`.
     """
     round_ = panel_round(session, principal, round_id)
-    rows, total = ModerationService(session, principal).page(
-        round_, page.limit, page.offset, bid_id=bid_id, include_history=include_history
+    rows, fetched = ModerationService(session, principal).page(
+        round_, page.window, bid_id=bid_id, include_history=include_history
     )
     items = [moderation_read(r) for r in rows]
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return page.answer(items, fetched)

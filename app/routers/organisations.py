@@ -57,10 +57,5 @@ def list_organisations(
 
     Every organisation, optionally only those in one footprint.
     """
-    rows, total = Organisations(session).page(page.limit, page.offset, footprint_id)
-    return Page(
-        items=[organisation_read(r) for r in rows],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    fetched = Organisations(session).page(page.window, footprint_id)
+    return page.answer([organisation_read(r) for r in fetched.rows], fetched)

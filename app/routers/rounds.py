@@ -60,9 +60,9 @@ def list_rounds(
     The rounds the caller may see: every round for an administrator, those past draft for a
     programme office or an integration, and its own for a panel member.
     """
-    rows, total = Rounds(session, principal).page(page.limit, page.offset, status)
-    items = [round_read(r) for r in rows]
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    fetched = Rounds(session, principal).page(page.window, status)
+    items = [round_read(r) for r in fetched.rows]
+    return page.answer(items, fetched)
 
 
 def _get(

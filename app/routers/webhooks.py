@@ -48,9 +48,9 @@ def list_webhooks(session: SessionDep, principal: PrincipalDep, page: PageDep) -
     whether each is active, failing since when, or disabled and why. Never the secret.
     """
     principal.require(*SUBSCRIBERS)
-    rows, total = WebhookService(session, principal).page(page.limit, page.offset)
-    items = [WebhookRead.of(r) for r in rows]
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    fetched = WebhookService(session, principal).page(page.window)
+    items = [WebhookRead.of(r) for r in fetched.rows]
+    return page.answer(items, fetched)
 
 
 @router.get("/{webhook_id}")

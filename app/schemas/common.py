@@ -110,10 +110,19 @@ T = TypeVar("T")
 
 
 class Page(BaseModel, Generic[T]):
+    # Every field is in every answer: `next_cursor` and `total` are null, never left out.
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
     items: list[T]
-    total: int
     limit: int
     offset: int
+    next_cursor: str | None = Field(
+        default=None,
+        description="Send it back as `cursor` for the next page; null on the last page.",
+    )
+    total: int | None = Field(
+        default=None, description="How many items the list holds, with `total=true`; else null."
+    )
 
 
 class YearAmount(Schema):

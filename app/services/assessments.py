@@ -6,12 +6,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from app.auth import Principal
 from app.problems import Conflict, Forbidden
 from app.repositories.bids import Bids
+from app.repositories.pages import Fetched, Window
 from app.repositories.panel import Panel
 from app.schemas.assessments import AssessmentCreate
 from app.schemas.keys import Role
@@ -115,18 +117,17 @@ class AssessmentService:
     def page(
         self,
         round_: Round,
-        limit: int,
-        offset: int,
+        window: Window,
         *,
         bid_id: uuid.UUID | None = None,
         include_history: bool = False,
-    ) -> tuple[list[ReadAssessment], int]:
+    ) -> tuple[list[ReadAssessment], Fetched[Any]]:
         self._require_may_read(round_)
         panel = Panel(self.session, self.principal)
-        rows, total = panel.assessments_page(
-            round_, limit, offset, bid_id=bid_id, include_history=include_history
+        fetched = panel.assessments_page(
+            round_, window, bid_id=bid_id, include_history=include_history
         )
-        return self._read(round_, rows), total
+        return self._read(round_, fetched.rows), fetched
 
     def _require_may_read(self, round_: Round) -> None:
         role = self.principal.role

@@ -13,6 +13,7 @@ from app import translate
 from app.auth import Principal
 from app.problems import Conflict, FieldError, NotFound
 from app.repositories.bids import Bids
+from app.repositories.pages import Fetched, Window
 from app.repositories.places import Footprints, Organisations
 from app.repositories.rounds import Rounds
 from app.repositories.snapshots import Snapshots
@@ -66,6 +67,13 @@ class BidService:
             raise NotFound(f"No bid {bid_id}.")
         return bid
 
+    def get_read(self, bid_id: uuid.UUID) -> tuple[Bid, BidRead]:
+        """The bid and its answer, read in one query."""
+        found = self.bids.get_current(bid_id)
+        if found is None:
+            raise NotFound(f"No bid {bid_id}.")
+        return found[0], bid_read(*found)
+
     def read(self, bid: Bid) -> BidRead:
         return bid_read(bid, self.bids.version(bid, bid.current_version))
 
@@ -73,9 +81,10 @@ class BidService:
         versions = self.bids.current_versions(bids)
         return [bid_read(bid, versions[bid.id]) for bid in bids]
 
-    def versions(self, bid: Bid, limit: int, offset: int) -> tuple[list[BidVersionRead], int]:
+    def versions(self, bid: Bid, window: Window) -> tuple[list[BidVersionRead], Fetched[Any]]:
         """A page of the bid's history; only the page's versions and hypotheses are read."""
-        versions, total = self.bids.versions(bid, limit, offset)
+        fetched = self.bids.versions(bid, window)
+        versions = fetched.rows
         hypotheses = self.bids.hypotheses([v.id for v in versions])
         return [
             BidVersionRead(
@@ -86,7 +95,7 @@ class BidService:
                 ],
             )
             for v in versions
-        ], total
+        ], fetched
 
     def current(self, bid: Bid) -> BidVersion:
         return self.bids.version(bid, bid.current_version)

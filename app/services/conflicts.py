@@ -6,11 +6,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from app.auth import Principal
 from app.problems import Conflict, Forbidden, NotFound
+from app.repositories.pages import Fetched, Window
 from app.repositories.panel import Panel
 from app.repositories.places import Footprints, Organisations
 from app.repositories.rounds import Rounds
@@ -67,16 +69,17 @@ class ConflictService:
         names = Panel(self.session).account_names([row.account_id])
         return DeclaredConflict(row, names[row.account_id])
 
-    def page(self, round_: Round, limit: int, offset: int) -> tuple[list[DeclaredConflict], int]:
+    def page(self, round_: Round, window: Window) -> tuple[list[DeclaredConflict], Fetched[Any]]:
         if self.principal.role not in (Role.ADMIN, Role.CHAIR, Role.ASSESSOR):
             raise Forbidden(
                 f"{self.principal.role.key_phrase.capitalize()} may not see the panel's "
                 "conflicts of interest."
             )
         panel = Panel(self.session, self.principal)
-        rows, total = panel.conflicts_page(round_, limit, offset)
+        fetched = panel.conflicts_page(round_, window)
+        rows = fetched.rows
         names = panel.account_names({row.account_id for row in rows})
-        return [DeclaredConflict(row, names[row.account_id]) for row in rows], total
+        return [DeclaredConflict(row, names[row.account_id]) for row in rows], fetched
 
     def _check_target(self, data: ConflictCreate) -> None:
         if (data.footprint_id is None) == (data.organisation_id is None):

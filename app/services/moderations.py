@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from app.auth import Principal
 from app.problems import Forbidden
+from app.repositories.pages import Fetched, Window
 from app.repositories.panel import Panel
 from app.schemas.keys import Role
 from app.schemas.moderations import ModerationCreate
@@ -71,12 +73,11 @@ class ModerationService:
     def page(
         self,
         round_: Round,
-        limit: int,
-        offset: int,
+        window: Window,
         *,
         bid_id: uuid.UUID | None = None,
         include_history: bool = False,
-    ) -> tuple[list[ReadModeration], int]:
+    ) -> tuple[list[ReadModeration], Fetched[Any]]:
         role = self.principal.role
         if role is Role.PROGRAMME_OFFICE and round_.status != RoundStatus.DECIDED:
             raise Forbidden(
@@ -86,9 +87,10 @@ class ModerationService:
         if role in (Role.ASSESSOR, Role.INTEGRATION):
             raise Forbidden(f"{role.key_phrase.capitalize()} may not see moderations.")
         panel = Panel(self.session, self.principal)
-        rows, total = panel.moderations_page(
-            round_, limit, offset, bid_id=bid_id, include_history=include_history
+        fetched = panel.moderations_page(
+            round_, window, bid_id=bid_id, include_history=include_history
         )
+        rows = fetched.rows
         named = role in NAMING_ROLES
         names = panel.account_names({r.account_id for r in rows}) if named else {}
-        return [ReadModeration(r, named, names.get(r.account_id)) for r in rows], total
+        return [ReadModeration(r, named, names.get(r.account_id)) for r in rows], fetched

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.auth import Principal
 from app.problems import NotFound
+from app.repositories.pages import Fetched, Window
 from app.repositories.places import Footprints
 from app.repositories.webhooks import WebhookDeliveries, WebhookSubscriptions
 from app.schemas.keys import Role
@@ -66,8 +67,8 @@ class WebhookService:
             )
         )
 
-    def page(self, limit: int, offset: int) -> tuple[list[WebhookSubscription], int]:
-        return self.subscriptions.page(limit, offset)
+    def page(self, window: Window) -> Fetched[WebhookSubscription]:
+        return self.subscriptions.page(window)
 
     def history(self, subscription_id: uuid.UUID) -> SubscriptionHistory:
         subscription = self._get(subscription_id)

@@ -32,7 +32,9 @@ def bid_with_model(world: World) -> dict[str, Any]:
 
 
 def hypotheses_stored(world: World, bid: dict[str, Any]) -> int:
-    total: int = world.office.get(f"/v1/bids/{bid['id']}/hypotheses").json()["total"]
+    total: int = world.office.get(
+        f"/v1/bids/{bid['id']}/hypotheses", params={"total": "true"}
+    ).json()["total"]
     return total
 
 
@@ -104,7 +106,7 @@ def test_inputs_that_crash_services_elsewhere_get_422(world: World, raw: str, fi
 
     assert response.status_code == 422, response.text
     assert field in problem_fields(response)
-    assert world.office.get("/v1/bids").json()["total"] == 0
+    assert world.office.get("/v1/bids?total=true").json()["total"] == 0
 
 
 def test_deeply_nested_json_is_a_client_error(world: World) -> None:

@@ -175,8 +175,8 @@ def test_bids_list_filters_and_paginates(world: World) -> None:
         world.draft_bid(title=f"Bid {n}")
     world.submitted_bid()
 
-    page = world.office.get("/v1/bids", params={"limit": 2, "offset": 0}).json()
-    drafts = world.office.get("/v1/bids", params={"status": "draft"}).json()
+    page = world.office.get("/v1/bids", params={"limit": 2, "offset": 0, "total": "true"}).json()
+    drafts = world.office.get("/v1/bids", params={"status": "draft", "total": "true"}).json()
 
     assert page["total"] == 4
     assert len(page["items"]) == 2
@@ -196,7 +196,12 @@ def test_a_hypothesis_on_a_missing_edge_is_refused_naming_the_field(world: World
 
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "edge"
-    assert world.office.get(f"/v1/bids/{bid['id']}/hypotheses").json()["total"] == 0
+    assert (
+        world.office.get(f"/v1/bids/{bid['id']}/hypotheses", params={"total": "true"}).json()[
+            "total"
+        ]
+        == 0
+    )
 
 
 def test_partner_organisations_are_rows_kept_per_version(world: World, engine: Engine) -> None:

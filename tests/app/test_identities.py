@@ -231,7 +231,7 @@ def test_cost_lines_one_at_a_time(world: World) -> None:
         headers={"If-Match": "*"},
     )
     with_id = world.office.post(url, json={**nurse_costs(), "id": line["id"]})
-    listed = world.office.get(url).json()
+    listed = world.office.get(url, params={"total": "true"}).json()
 
     assert created.status_code == 201
     assert created.headers["Location"] == f"{url}/{line['id']}"

@@ -280,7 +280,9 @@ def test_a_full_bid_version_refuses_another_hypothesis(world: World) -> None:
 
     assert full.status_code == 409
     assert full.json()["errors"][0]["field"] == "hypotheses"
-    listed = world.office.get(f"/v1/bids/{draft['id']}/hypotheses", params={"limit": 200})
+    listed = world.office.get(
+        f"/v1/bids/{draft['id']}/hypotheses", params={"limit": 200, "total": "true"}
+    )
     assert listed.json()["total"] == MAX_HYPOTHESES
 
 
@@ -293,7 +295,9 @@ def test_a_page_of_versions_is_bounded(world: World) -> None:
 
     too_big = world.office.get(f"{url}/versions", params={"limit": MAX_VERSIONS_PAGE + 1})
     assert too_big.status_code == 422
-    page = world.office.get(f"{url}/versions", params={"limit": 1, "offset": 1}).json()
+    page = world.office.get(
+        f"{url}/versions", params={"limit": 1, "offset": 1, "total": "true"}
+    ).json()
     assert [v["version"] for v in page["items"]] == [2]
     assert page["total"] == 3
     assert [len(v["hypotheses"]) for v in page["items"]] == [1]

@@ -34,7 +34,7 @@ def test_codes_are_unique(admin: Caller) -> None:
 
     assert again.status_code == 409
     assert again.json()["type"] == "urn:bpv:problem:conflict"
-    assert admin.get("/v1/footprints").json()["total"] == 1
+    assert admin.get("/v1/footprints?total=true").json()["total"] == 1
 
 
 def test_an_organisation_in_an_unknown_footprint_is_refused(admin: Caller) -> None:
@@ -50,18 +50,21 @@ def test_an_organisation_in_an_unknown_footprint_is_refused(admin: Caller) -> No
 
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "footprint_ids[0]"
-    assert admin.get("/v1/organisations").json()["total"] == 0
+    assert admin.get("/v1/organisations?total=true").json()["total"] == 0
 
 
 def test_footprints_list_in_code_order_and_paginates(admin: Caller) -> None:
     for code in ("QZZ", "QAA", "QMM"):
         admin.created("/v1/footprints", {"code": code, "name": code, "population": 1})
 
-    first = admin.get("/v1/footprints", params={"limit": 2}).json()
+    first = admin.get("/v1/footprints", params={"limit": 2, "total": "true"}).json()
     rest = admin.get("/v1/footprints", params={"limit": 2, "offset": 2}).json()
+    after = admin.get("/v1/footprints", params={"limit": 2, "cursor": first["next_cursor"]})
 
     assert [f["code"] for f in first["items"] + rest["items"]] == ["QAA", "QMM", "QZZ"]
+    assert after.json()["items"] == rest["items"]
     assert first["total"] == 3
+    assert rest["total"] is None and rest["next_cursor"] is None
 
 
 def test_healthz_reports_the_database(admin: Caller) -> None:

@@ -16,7 +16,7 @@ FOOTPRINT = b'{"code": "QWE", "name": "South Yorkshire and Bassetlaw", "populati
 
 
 def footprints(admin: Caller) -> int:
-    total: int = admin.get("/v1/footprints").json()["total"]
+    total: int = admin.get("/v1/footprints?total=true").json()["total"]
     return total
 
 

@@ -16,6 +16,7 @@ from app.auth import Principal
 from app.deps import SessionDep
 from app.problems import NotFound
 from app.repositories.bids import Bids
+from app.repositories.pages import Window
 from app.repositories.places import Footprints, Organisations
 from app.schemas.assessments import AssessmentCreate, ScoreIn
 from app.schemas.conflicts import ConflictCreate
@@ -64,7 +65,7 @@ def assessor_criteria(round_: Round) -> list[Criterion]:
 def current_assessments(
     session: Session, principal: Principal, round_: Round, bid_id: uuid.UUID | None = None
 ) -> dict[uuid.UUID, ReadAssessment]:
-    found, _ = AssessmentService(session, principal).page(round_, MAX_ROWS, 0, bid_id=bid_id)
+    found, _ = AssessmentService(session, principal).page(round_, Window(MAX_ROWS), bid_id=bid_id)
     return {item.row.bid_id: item for item in found}
 
 
@@ -78,13 +79,14 @@ def assess_page(
 ) -> Response:
     round_ = assessor_round(session, principal)
     service = BidService(session, principal)
-    bids, total = service.bids.page(MAX_ROWS, 0, round_id=round_.id)
+    listed = service.bids.page(Window(MAX_ROWS, with_total=True), round_id=round_.id)
+    bids, total = listed.rows, listed.total
     versions = service.bids.current_versions(bids)
-    footprints, _ = Footprints(session).page(MAX_ROWS, 0)
-    organisations, _ = Organisations(session).page(MAX_ROWS, 0)
+    footprints = Footprints(session).page(Window(MAX_ROWS)).rows
+    organisations = Organisations(session).page(Window(MAX_ROWS)).rows
     names = {f.id: f.name for f in footprints}
     mine = current_assessments(session, principal, round_)
-    conflicts, _ = ConflictService(session, principal).page(round_, MAX_ROWS, 0)
+    conflicts, _ = ConflictService(session, principal).page(round_, Window(MAX_ROWS))
     context = {
         "round": round_,
         "scoring_open": round_.status == RoundStatus.CLOSED,

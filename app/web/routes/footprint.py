@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
 from app.deps import SessionDep
+from app.repositories.pages import Window
 from app.repositories.places import Footprints
 from app.schemas.keys import Role
 from app.services.benefits import BenefitsService, today
@@ -25,8 +26,8 @@ def footprints(request: Request, session: SessionDep, principal: PagePrincipalDe
     if principal.role is Role.PROGRAMME_OFFICE:
         return RedirectResponse(f"/app/footprints/{principal.footprint_id}", status_code=303)
     principal.require_admin()
-    rows, total = Footprints(session).page(MAX_FOOTPRINTS, 0)
-    return render(request, "footprints.html", {"footprints": rows, "total": total})
+    found = Footprints(session).page(Window(MAX_FOOTPRINTS, with_total=True))
+    return render(request, "footprints.html", {"footprints": found.rows, "total": found.total})
 
 
 @router.get("/footprints/{footprint_id}")

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.auth import Principal
 from app.deps import SessionDep
 from app.repositories.decisions import DecisionRecord
+from app.repositories.pages import Window
 from app.repositories.rounds import Rounds
 from app.schemas.keys import Role
 from app.services.benefits import BenefitsService, BidReport, today
@@ -72,7 +73,8 @@ def headline(session: Session, principal: Principal, bid: Bid, submitted: bool) 
 
 def summaries(session: Session, principal: Principal) -> tuple[list[BidSummary], int]:
     service = BidService(session, principal)
-    bids, total = service.bids.page(MAX_BIDS, 0)
+    listed = service.bids.page(Window(MAX_BIDS, with_total=True))
+    bids, total = listed.rows, listed.total or 0
     versions = service.bids.current_versions(bids)
     rounds = Rounds(session, principal)
     round_names = {
