@@ -83,7 +83,6 @@ def served_app() -> FastAPI:
     from app.main import create_app
 
     app = create_app(get_settings())
-    _prepare(app)
     # What start-up built (modules, routes, schemas) lives as long as the process: frozen, the
     # collector no longer walks it on every full collection. Young collections come less often
     # too: one request may build a graph of thousands of nodes, which would otherwise set off
@@ -120,20 +119,6 @@ def worker() -> None:
         runner.run()
     finally:
         runner.close()
-
-
-def _prepare(app: FastAPI) -> None:
-    """Build now what the first requests would otherwise build while others wait.
-
-    FastAPI works out each included route's dependencies when a request first tries to match
-    it, on the event loop, and SQLAlchemy configures its mappers on first use.
-    """
-    from sqlalchemy.orm import configure_mappers
-
-    configure_mappers()
-    probe = {"type": "http", "path": "/", "method": "GET", "headers": [], "query_string": b""}
-    for route in app.router.routes:
-        route.matches({**probe, "app": app, "root_path": ""})
 
 
 def _log_config() -> dict[str, object]:
