@@ -53,13 +53,14 @@ lint: $(INSTALLED)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-# Two processes (the browser tests all on one: they share a server and a browser), then the
-# tests that assert wall-clock bounds on their own.
+# Two processes; then the browser tests in one (one Chromium, a demo server per module); then
+# the tests that assert wall-clock bounds on their own.
 PYTEST := $(BIN)/pytest -q -p no:cacheprovider
 
 pytest: $(INSTALLED) $(VENDORED)
-	$(PYTEST) -n 2 --dist loadgroup -m "not timing"
-	$(PYTEST) -m timing
+	$(PYTEST) -n 2 -m "not timing and not browser"
+	$(PYTEST) -m "browser and not timing"
+	$(PYTEST) -m "timing"
 
 # The database tests again on PostgreSQL, each run in a database of its own. When
 # BPV_REQUIRE_POSTGRES is set (CI), a server that does not answer fails the run.

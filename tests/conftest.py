@@ -26,16 +26,11 @@ hypothesis_settings.load_profile("bpv")
 DATABASE_FIXTURES = {"database_url", "engine", "client"}
 
 
-# First, so that xdist's `--dist loadgroup` sees the browser tests' group.
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test that touches a database, so `-m db` reruns them on PostgreSQL."""
     for item in items:
         if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.db)
-        if item.get_closest_marker("browser"):
-            # One worker runs them all: one Chromium, and the demo sites they start.
-            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture(scope="session")
