@@ -22,12 +22,15 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from app_under_test import admin_client  # a sibling: these run as scripts
+from app_under_test import (  # a sibling: these run as scripts
+    INDICATOR,
+    admin_client,
+    layered_logic_model,
+)
 
 from app import translate
 from app.schemas.appraisals import MAX_FLOWS, MAX_LINES, MAX_PREVIEW_FLOWS
@@ -121,38 +124,10 @@ def preview_body() -> tuple[dict[str, Any], int]:
     return body, samples
 
 
-INDICATOR = {"name": "Emergency admissions", "unit": "per 1,000", "direction": "decrease"}
-LAYERS = {"input": 0.05, "activity": 0.2, "output": 0.25, "outcome": 0.3, "impact": 0.2}
-
-
 def logic_model(rng: random.Random) -> dict[str, Any]:
     """A layered model at the node and edge caps: every node fed by the stage before and feeding
     the stage after, then random forward edges."""
-    layers = [
-        [
-            {
-                "key": f"{kind}_{i}",
-                "kind": kind,
-                "label": f"{kind} {i}",
-                **({"term": "medium"} if kind == "outcome" else {}),
-                **({"indicators": [INDICATOR]} if kind in ("outcome", "impact") else {}),
-            }
-            for i in range(int(MAX_NODES * share))
-        ]
-        for kind, share in LAYERS.items()
-    ]
-    pairs: dict[tuple[str, str], None] = {}
-    for upper, lower in pairwise(layers):
-        for node in lower:
-            pairs[(rng.choice(upper)["key"], node["key"])] = None
-        for node in upper:
-            pairs[(node["key"], rng.choice(lower)["key"])] = None
-    while len(pairs) < MAX_EDGES:
-        upper, lower = rng.choice(list(pairwise(layers)))
-        pairs[(rng.choice(upper)["key"], rng.choice(lower)["key"])] = None
-    evidence = {"source": "Published evaluation", "grade": "moderate"}
-    edges = [{"source": s, "target": t, "rationale": "why", "evidence": evidence} for s, t in pairs]
-    return {"nodes": [n for layer in layers for n in layer], "edges": edges}
+    return layered_logic_model(rng, MAX_NODES, MAX_EDGES)
 
 
 def hypothesis(edge: dict[str, Any], i: int) -> dict[str, Any]:

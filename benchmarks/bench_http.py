@@ -39,12 +39,15 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import httpx
-from app_under_test import SECRET, admin_client  # a sibling: these run as scripts
+from app_under_test import (  # a sibling: these run as scripts
+    SECRET,
+    admin_client,
+    layered_logic_model,
+)
 from bench_ingest import postgres_database
 from sqlalchemy import create_engine, func, insert, select
 
@@ -73,8 +76,6 @@ TARGETS = {
     "findings": 2.0,
     "deep_page": 1.5,
 }
-LAYERS = {"input": 0.05, "activity": 0.2, "output": 0.25, "outcome": 0.3, "impact": 0.2}
-INDICATOR = {"name": "Emergency admissions", "unit": "per 1,000", "direction": "decrease"}
 
 
 @dataclass
@@ -120,31 +121,7 @@ class Report:
 
 def logic_model(rng: random.Random) -> dict[str, Any]:
     """A layered model of 2,000 nodes and 5,000 edges, every node on an input-impact path."""
-    layers = [
-        [
-            {
-                "key": f"{kind}_{i}",
-                "kind": kind,
-                "label": f"{kind} {i}",
-                **({"term": "medium"} if kind == "outcome" else {}),
-                **({"indicators": [INDICATOR]} if kind in ("outcome", "impact") else {}),
-            }
-            for i in range(int(LARGE_NODES * share))
-        ]
-        for kind, share in LAYERS.items()
-    ]
-    pairs: dict[tuple[str, str], None] = {}
-    for upper, lower in pairwise(layers):
-        for node in lower:
-            pairs[(rng.choice(upper)["key"], node["key"])] = None
-        for node in upper:
-            pairs[(node["key"], rng.choice(lower)["key"])] = None
-    while len(pairs) < LARGE_EDGES:
-        upper, lower = rng.choice(list(pairwise(layers)))
-        pairs[(rng.choice(upper)["key"], rng.choice(lower)["key"])] = None
-    evidence = {"source": "Published evaluation", "grade": "moderate"}
-    edges = [{"source": s, "target": t, "rationale": "why", "evidence": evidence} for s, t in pairs]
-    return {"nodes": [n for layer in layers for n in layer], "edges": edges}
+    return layered_logic_model(rng, LARGE_NODES, LARGE_EDGES)
 
 
 class World:
