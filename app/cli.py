@@ -46,6 +46,7 @@ def serve(
 
     import uvicorn
 
+    from app.http_protocol import NoDelayHTTPProtocol
     from bpv.portfolio import start_worker_server
 
     settings = get_settings()
@@ -67,6 +68,7 @@ def serve(
         timeout_worker_healthcheck=WORKER_STARTUP_SECONDS,
         host=host or settings.host,
         port=port or settings.port,
+        http=NoDelayHTTPProtocol,
         server_header=False,
         timeout_keep_alive=settings.keep_alive_timeout,
         limit_concurrency=settings.max_concurrency,

@@ -1,20 +1,24 @@
 """The baseline of bench_http: a bare FastAPI app that reads one bid row by primary key.
 
 No auth, no middleware, no scope: one sync endpoint, a SQLAlchemy session per request, the
-engine's default pool. Served by uvicorn as the service is:
-`BENCH_DATABASE_URL=... uvicorn bare_row_read:app` (from benchmarks/).
+engine's default pool. Served by uvicorn with the protocol `bpv serve` runs (Nagle off on every
+connection, which uvicorn's worker processes would otherwise leave on):
+`BENCH_DATABASE_URL=... python bare_row_read.py PORT WORKERS` (from benchmarks/).
 """
 
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 from typing import Any
 
+import uvicorn
 from fastapi import FastAPI, HTTPException
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
+from app.http_protocol import NoDelayHTTPProtocol
 from app.tables import Bid
 
 engine = create_engine(os.environ["BENCH_DATABASE_URL"])
@@ -36,3 +40,8 @@ def read_row(row_id: uuid.UUID) -> dict[str, Any]:
             "created_at": row.created_at,
             "updated_at": row.updated_at,
         }
+
+
+if __name__ == "__main__":
+    port, workers = int(sys.argv[1]), int(sys.argv[2])
+    uvicorn.run("bare_row_read:app", port=port, workers=workers, http=NoDelayHTTPProtocol)
