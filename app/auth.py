@@ -10,7 +10,7 @@ from collections import OrderedDict, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app.keys import key_matches, split_key
@@ -109,6 +109,23 @@ class FailedAuthentications:
                 self._failures.popitem(last=False)
 
 
+# Every request runs this: built once, of table columns (no ORM entity is needed from it).
+_keys, _accounts = ApiKey.__table__, Account.__table__
+KEY_LOOKUP = (
+    select(
+        _keys.c.id,
+        _keys.c.salt,
+        _keys.c.digest,
+        _accounts.c.role,
+        _accounts.c.footprint_id,
+        _accounts.c.round_id,
+        _accounts.c.id.label("account_id"),
+    )
+    .select_from(_keys.join(_accounts, _accounts.c.id == _keys.c.account_id))
+    .where(_keys.c.prefix == bindparam("prefix"), _keys.c.revoked_at.is_(None))
+)
+
+
 def authenticate(
     session: Session,
     server_secret: str,
@@ -131,20 +148,7 @@ def authenticate(
             failures.record(subjects)
         raise Unauthorized("Send 'Authorization: Bearer <key>' with a valid API key.")
     prefix, secret = parts
-    # Columns, not entities: every request runs this, and no ORM object is needed from it.
-    row = session.execute(
-        select(
-            ApiKey.id,
-            ApiKey.salt,
-            ApiKey.digest,
-            Account.role,
-            Account.footprint_id,
-            Account.round_id,
-            Account.id,
-        )
-        .join(Account, Account.id == ApiKey.account_id)
-        .where(ApiKey.prefix == prefix, ApiKey.revoked_at.is_(None))
-    ).one_or_none()
+    row = session.execute(KEY_LOOKUP, {"prefix": prefix}).one_or_none()
     if row is None or not key_matches(server_secret, row.salt, row.digest, secret):
         if failures is not None:
             # A made-up prefix counts against the address alone: counting it would only fill

@@ -71,6 +71,13 @@ def get_principal(
     settings: SettingsDep,
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Principal:
+    return principal_of(request, session, settings, authorization)
+
+
+def principal_of(
+    request: Request, session: Session, settings: Settings, authorization: str | None
+) -> Principal:
+    """The caller of `request`, looked up in `session` (see `app.auth.authenticate`)."""
     address = request.client.host if request.client else "unknown"
     failures = request.app.state.failed_authentications
     secret = settings.secret_key.get_secret_value()

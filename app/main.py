@@ -12,6 +12,7 @@ from app import problems, routers
 from app.body_limit import BodyLimit
 from app.db import make_engine, make_sessionmaker
 from app.limits import install_limits
+from app.reads import read_limiter
 from app.request_ids import RequestIds
 from app.security_headers import SecurityHeaders
 from app.settings import Settings, get_settings
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
         app.state.read_sessionmaker = make_sessionmaker(engine, reads_only=True)
+        app.state.read_limiter = read_limiter(engine, settings)
         try:
             yield
         finally:

@@ -33,6 +33,7 @@ from app_under_test import (  # a sibling: these run as scripts
 )
 
 from app import translate
+from app.repositories.bid_answers import PAGE_CONTENT_BUDGET
 from app.schemas.appraisals import MAX_FLOWS, MAX_LINES, MAX_PREVIEW_FLOWS
 from app.schemas.bids import (
     MAX_BIDS_PAGE,
@@ -255,9 +256,10 @@ def run_kind(kind: str) -> Cost:
                 return graph.quality(findings)
 
         elif kind == "bids":
-            for _ in range(MAX_BIDS_PAGE):
+            # A page ends once its contents pass PAGE_CONTENT_BUDGET: one bid more than fit.
+            for _ in range(min(MAX_BIDS_PAGE, PAGE_CONTENT_BUDGET // MAX_CONTENT_BYTES + 2)):
                 world.heaviest_bid(content_only=True)
-            what = f"{MAX_BIDS_PAGE} bids, each with its content at the caps"
+            what = "a full page of bids, each with its content at the caps"
 
             def request() -> Any:
                 return world.client.get(f"/v1/bids?limit={MAX_BIDS_PAGE}", headers=world.headers)

@@ -31,6 +31,7 @@ from app.demo.bodies import (
     demo_places,
 )
 from app.repositories.benefits import BenefitsData
+from app.repositories.bid_answers import BidFilters
 from app.repositories.keys import ApiKeys
 from app.repositories.pages import Fetched, Window
 from app.repositories.places import Footprints, Organisations
@@ -163,7 +164,7 @@ def _realised(
         )
         senders[role.footprint_id] = MeasurementService(session, principal)
     service = BidService(session, Principal(uuid.uuid4(), Role.ADMIN))
-    found = _every(lambda window: service.bids.page(window, round_id=round_.id))
+    found = _every(lambda window: service.bids.page(window, BidFilters(round_id=round_.id)))
     by_title = {bid.title: bid for bid in service.read_many(list(found))}
     data = BenefitsData(session)
     for batch in demo_measurements().batches:
@@ -280,7 +281,7 @@ def _round(session: Session, loader: Principal, demo: DemoRound) -> tuple[Round,
 
 def _bid_titles(service: BidService, round_: Round) -> set[str]:
     """Titles of the round's bids as they stand (their current versions)."""
-    bids = _every(lambda window: service.bids.page(window, round_id=round_.id))
+    bids = _every(lambda window: service.bids.page(window, BidFilters(round_id=round_.id)))
     return {bid.title for bid in service.read_many(list(bids))}
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, defer, joinedload
+from sqlalchemy.orm import Session, defer
 
 from app.auth import Principal
+from app.repositories.bid_answers import NO_FILTERS, BidFilters
 from app.repositories.pages import Fetched, Window, fetch_page
 from app.scopes import visible_bids
 from app.tables import Bid, BidVersion, Decision, Hypothesis
@@ -26,36 +27,8 @@ class Bids:
             stmt = stmt.with_for_update().execution_options(populate_existing=True)
         return self.session.scalar(stmt)
 
-    def get_current(self, bid_id: uuid.UUID) -> tuple[Bid, BidVersion] | None:
-        """The bid, if the caller may see it, with its current version (but not its logic
-        model) and the version's partners, in one query."""
-        stmt = (
-            select(Bid, BidVersion)
-            .join(
-                BidVersion,
-                (BidVersion.bid_id == Bid.id) & (BidVersion.number == Bid.current_version),
-            )
-            .where(Bid.id == bid_id, visible_bids(self.principal))
-            .options(defer(BidVersion.logic_model), joinedload(BidVersion.partners))
-        )
-        row = self.session.execute(stmt).unique().one_or_none()
-        return None if row is None else (row[0], row[1])
-
-    def page(
-        self,
-        window: Window,
-        *,
-        round_id: uuid.UUID | None = None,
-        status: str | None = None,
-        footprint_id: uuid.UUID | None = None,
-    ) -> Fetched[Bid]:
-        stmt = select(Bid).where(visible_bids(self.principal))
-        if round_id is not None:
-            stmt = stmt.where(Bid.round_id == round_id)
-        if status is not None:
-            stmt = stmt.where(Bid.status == status)
-        if footprint_id is not None:
-            stmt = stmt.where(Bid.footprint_id == footprint_id)
+    def page(self, window: Window, filters: BidFilters = NO_FILTERS) -> Fetched[Bid]:
+        stmt = select(Bid).where(visible_bids(self.principal), *filters.conditions())
         return fetch_page(self.session, stmt, window, (Bid.created_at, Bid.id))
 
     def add(self, bid: Bid, first_version: BidVersion) -> Bid:

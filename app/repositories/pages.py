@@ -17,12 +17,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, TypeDecorator, func, select, tuple_
+from sqlalchemy import ColumnElement, Select, TypeDecorator, func, select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.problems import FieldError, ValidationFailed
 
 T = TypeVar("T")
+Column = ColumnElement[Any] | InstrumentedAttribute[Any]  # a mapped attribute or a table's
 MAX_CURSOR_LENGTH = 500
 CURSOR_PATTERN = r"^[A-Za-z0-9_-]*$"  # URL-safe base64, unpadded
 
@@ -81,7 +82,7 @@ def encode_cursor(values: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(text).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, order: Sequence[InstrumentedAttribute[Any]]) -> list[Any]:
+def decode_cursor(cursor: str, order: Sequence[Column]) -> list[Any]:
     """The sort key a cursor of this list holds; 422 naming `cursor` for anything else."""
     values = _values(cursor)
     if len(values) != len(order):
@@ -96,7 +97,7 @@ def _position(cursor: str) -> int:
     return int(values[0])
 
 
-def _kind(column: InstrumentedAttribute[Any]) -> type:
+def _kind(column: Column) -> type:
     column_type = column.type
     if isinstance(column_type, TypeDecorator):  # UtcDateTime: a datetime underneath
         column_type = column_type.impl_instance

@@ -8,7 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
+from app.auth import Principal
 from app.deps import (
     Cursor,
     IdempotencyDep,
@@ -21,6 +23,8 @@ from app.deps import (
     page_of,
 )
 from app.problems import problem_responses
+from app.reads import ReaderDep
+from app.repositories.bid_answers import BidFilters
 from app.repositories.pages import Window
 from app.schemas.bids import (
     MAX_BIDS_PAGE,
@@ -76,9 +80,8 @@ def create_bid(
 
 
 @router.get("", response_model=Page[BidRead])
-def list_bids(
-    session: SessionDep,
-    principal: PrincipalDep,
+async def list_bids(
+    read: ReaderDep,
     round_id: Annotated[uuid.UUID | None, Query()] = None,
     status: Annotated[BidStatus | None, Query()] = None,
     footprint_id: Annotated[uuid.UUID | None, Query()] = None,
@@ -91,24 +94,33 @@ def list_bids(
 ) -> Response:
     """List bids.
 
-    The bids the caller may see, oldest first, filtered by round, status or footprint; few
-    to a page, as each carries its content. Follow `next_cursor` for the next page.
+    The bids the caller may see, oldest first, filtered by round, status or footprint; up to
+    `limit` to a page, fewer when their contents are large. Follow `next_cursor` for the
+    next page.
     """
-    service = BidService(session, principal)
     window = Window(limit, offset, cursor, with_total)
-    fetched = service.bids.page(window, round_id=round_id, status=status, footprint_id=footprint_id)
-    return _serialised(page_of(service.read_many(fetched.rows), window, fetched))
+    filters = BidFilters(round_id, status, footprint_id)
+
+    def answer(session: Session, principal: Principal) -> Response:
+        bids, fetched = BidService(session, principal).page(window, filters)
+        return _serialised(page_of(bids, window, fetched))
+
+    return await read(answer)
 
 
 @router.get("/{bid_id}", response_model=BidRead)
-def get_bid(bid_id: uuid.UUID, session: SessionDep, principal: PrincipalDep) -> Response:
+async def get_bid(bid_id: uuid.UUID, read: ReaderDep) -> Response:
     """Read a bid.
 
     The bid's current version. The `ETag` header is what `If-Match` takes on the next
     write.
     """
-    bid, read = BidService(session, principal).get_read(bid_id)
-    return _serialised(read, headers={"ETag": etag(bid.version)})
+
+    def answer(session: Session, principal: Principal) -> Response:
+        bid, found = BidService(session, principal).get_read(bid_id)
+        return _serialised(found, headers={"ETag": etag(bid["version"])})
+
+    return await read(answer)
 
 
 @router.patch("/{bid_id}", responses=problem_responses(409, 412, 428))

@@ -23,7 +23,7 @@ MAX_COST_FLOWS = 10_000  # over all its cost lines: 100 lines of 100 years, or 2
 MAX_HYPOTHESES = 100
 MAX_CONTENT_BYTES = 1024 * 1024  # its cost lines, risks, funding and partners, as stored JSON
 # Items in one page: each bid carries its content, each version its logic model and hypotheses.
-MAX_BIDS_PAGE = 20
+MAX_BIDS_PAGE = 50  # fewer when their contents are large (app/repositories/bid_answers.py)
 MAX_VERSIONS_PAGE = 2
 
 

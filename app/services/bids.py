@@ -7,11 +7,13 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import TypeAdapter
 from sqlalchemy.orm import Session
 
 from app import translate
 from app.auth import Principal
 from app.problems import Conflict, FieldError, NotFound
+from app.repositories.bid_answers import BidAnswers, BidFields, BidFilters, bid_fields
 from app.repositories.bids import Bids
 from app.repositories.pages import Fetched, Window
 from app.repositories.places import Footprints, Organisations
@@ -67,12 +69,12 @@ class BidService:
             raise NotFound(f"No bid {bid_id}.")
         return bid
 
-    def get_read(self, bid_id: uuid.UUID) -> tuple[Bid, BidRead]:
-        """The bid and its answer, read in one query."""
-        found = self.bids.get_current(bid_id)
+    def get_read(self, bid_id: uuid.UUID) -> tuple[BidFields, BidRead]:
+        """The bid's fields and its answer, read in one query."""
+        found = BidAnswers(self.session, self.principal).get(bid_id)
         if found is None:
             raise NotFound(f"No bid {bid_id}.")
-        return found[0], bid_read(*found)
+        return found, answer_of(found)
 
     def read(self, bid: Bid) -> BidRead:
         return bid_read(bid, self.bids.version(bid, bid.current_version))
@@ -81,6 +83,11 @@ class BidService:
         versions = self.bids.current_versions(bids)
         return [bid_read(bid, versions[bid.id]) for bid in bids]
 
+    def page(self, window: Window, filters: BidFilters) -> tuple[list[BidRead], Fetched[BidFields]]:
+        """A page of the bids the caller may see, as answers (see `BidAnswers.page`)."""
+        fetched = BidAnswers(self.session, self.principal).page(window, filters)
+        return BID_ANSWERS.validate_python([_read_fields(bid) for bid in fetched.rows]), fetched
+
     def versions(self, bid: Bid, window: Window) -> tuple[list[BidVersionRead], Fetched[Any]]:
         """A page of the bid's history; only the page's versions and hypotheses are read."""
         fetched = self.bids.versions(bid, window)
@@ -88,7 +95,7 @@ class BidService:
         hypotheses = self.bids.hypotheses([v.id for v in versions])
         return [
             BidVersionRead(
-                **_read_fields(bid, v),
+                **_read_fields(bid_fields(bid, v)),
                 logic_model=LogicModelIn.model_validate(v.logic_model),
                 hypotheses=[
                     hypothesis_read(bid, v, h) for h in hypotheses if h.bid_version_id == v.id
@@ -541,27 +548,35 @@ def _partners(organisation_ids: list[uuid.UUID] | None) -> list[BidPartner]:
 
 
 def bid_read(bid: Bid, version: BidVersion) -> BidRead:
-    return BidRead(**_read_fields(bid, version))
+    return answer_of(bid_fields(bid, version))
 
 
-def _read_fields(bid: Bid, version: BidVersion) -> dict[str, Any]:
-    is_current = version.number == bid.current_version
+def answer_of(bid: BidFields) -> BidRead:
+    return BidRead(**_read_fields(bid))
+
+
+def _read_fields(bid: BidFields) -> dict[str, Any]:
+    is_current = bid["number"] == bid["current_version"]
     return dict(
-        id=bid.id,
-        round_id=bid.round_id,
-        footprint_id=bid.footprint_id,
-        status=BidStatus(bid.status) if is_current else BidStatus.SUBMITTED,
-        version=version.number,
-        title=version.title,
-        programme_area=version.programme_area,
-        lead_organisation_id=version.lead_organisation_id,
-        intervention=version.intervention,
-        created_at=bid.created_at,
-        updated_at=version.updated_at,
-        submitted_at=version.submitted_at,
-        partner_ids=[p.organisation_id for p in version.partners],
-        **_content(version.content),
+        id=bid["id"],
+        round_id=bid["round_id"],
+        footprint_id=bid["footprint_id"],
+        status=BidStatus(bid["status"]) if is_current else BidStatus.SUBMITTED,
+        version=bid["number"],
+        title=bid["title"],
+        programme_area=bid["programme_area"],
+        lead_organisation_id=bid["lead_organisation_id"],
+        intervention=bid["intervention"],
+        created_at=bid["created_at"],
+        updated_at=bid["updated_at"],
+        submitted_at=bid["submitted_at"],
+        partner_ids=bid["partner_ids"],
+        **_content(bid["content"]),
     )
+
+
+# A page validated in one call: pydantic's per-model entry costs more than the bids' checks.
+BID_ANSWERS = TypeAdapter(list[BidRead])
 
 
 def hypothesis_read(bid: Bid, version: BidVersion, row: Hypothesis) -> HypothesisRead:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -12,8 +13,10 @@ from sqlalchemy import Engine, event, insert
 from sqlalchemy.orm import Session
 
 from app.auth import Principal
+from app.repositories import bid_answers
+from app.repositories.bid_answers import BidAnswers
 from app.repositories.bids import Bids
-from app.repositories.pages import Window
+from app.repositories.pages import Fetched, Window
 from app.schemas.keys import Role
 from app.tables import Bid, BidVersion
 from tests.app.conftest import World
@@ -97,6 +100,44 @@ def test_an_in_memory_list_pages_by_cursor_too(world: World) -> None:
     assert bad.status_code == 422
 
 
+def test_a_page_of_large_bids_ends_early_and_its_cursor_goes_on(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    risk = {"description": "Recruitment " * 40, "likelihood": "low", "impact": "low"}
+    created = [world.draft_bid(risks=[risk] * 5)["id"] for _ in range(5)]
+    stored = len(world.office.get(f"/v1/bids/{created[0]}").content)
+    monkeypatch.setattr(bid_answers, "PAGE_CONTENT_BUDGET", 2 * stored)
+
+    pages = walk(world.office, "/v1/bids", 50)
+
+    # Each page holds as many as fit, and at least one however large.
+    assert [len(p["items"]) for p in pages] == [2, 2, 1]
+    assert [b["id"] for p in pages for b in p["items"]] == created
+    monkeypatch.setattr(bid_answers, "PAGE_CONTENT_BUDGET", 1)
+    assert [len(p["items"]) for p in walk(world.office, "/v1/bids", 50)] == [1] * 5
+
+
+def test_a_bid_s_partners_come_in_their_order_in_a_page_and_alone(world: World) -> None:
+    partners = [
+        world.admin.created(
+            "/v1/organisations",
+            {"code": f"P{n}", "name": f"Partner {n}", "kind": "trust",
+             "footprint_ids": [world.footprint["id"]]},
+        )["id"]
+        for n in range(3)
+    ]  # fmt: skip
+    first = world.draft_bid(partner_ids=partners[::-1])
+    second = world.draft_bid(partner_ids=partners[1:])
+    world.draft_bid()
+
+    listed = world.office.get("/v1/bids").json()["items"]
+    read = world.office.get(f"/v1/bids/{first['id']}").json()
+
+    assert [b["partner_ids"] for b in listed] == [partners[::-1], partners[1:], []]
+    assert read == listed[0] == first
+    assert second == listed[1]
+
+
 def test_a_cursor_moves_only_through_what_the_caller_may_see(world: World) -> None:
     for _ in range(3):
         world.draft_bid()
@@ -135,10 +176,19 @@ def many_bids(engine: Engine, world: World, count: int) -> None:
             connection.exec_driver_sql("ANALYZE bids")
 
 
-def page_plan(engine: Engine, principal: Principal) -> str:
+Pager = Callable[[Session, Principal, Window], Fetched[Any]]
+PAGERS: dict[str, Pager] = {
+    "the API's list": lambda session, principal, window: BidAnswers(session, principal).page(
+        window
+    ),
+    "the pages' list": lambda session, principal, window: Bids(session, principal).page(window),
+}
+
+
+def page_plan(engine: Engine, principal: Principal, pager: Pager) -> str:
     """The database's plan of the query that reads a page deep in the office's bids."""
     with Session(engine) as session:
-        cursor = Bids(session, principal).page(Window(1, offset=4_000)).next_cursor
+        cursor = pager(session, principal, Window(1, offset=4_000)).next_cursor
         statements: list[tuple[str, Any]] = []
 
         def capture(_c: Any, _cur: Any, statement: str, parameters: Any, *_: Any) -> None:
@@ -146,23 +196,24 @@ def page_plan(engine: Engine, principal: Principal) -> str:
 
         event.listen(engine, "before_cursor_execute", capture)
         try:
-            Bids(session, principal).page(Window(20, cursor=cursor))
+            pager(session, principal, Window(20, cursor=cursor))
         finally:
             event.remove(engine, "before_cursor_execute", capture)
-        [(statement, parameters)] = statements
+        statement, parameters = statements[0]  # the page; the ORM's list loads partners next
         explain = "EXPLAIN" if engine.dialect.name == "postgresql" else "EXPLAIN QUERY PLAN"
         connection = session.connection()
         rows = connection.exec_driver_sql(f"{explain} {statement}", parameters).all()
         return "\n".join(" ".join(str(part) for part in row) for row in rows)
 
 
+@pytest.mark.parametrize("pager", PAGERS.values(), ids=PAGERS.keys())
 def test_a_deep_page_is_read_through_the_index_in_the_lists_order(
-    engine: Engine, world: World
+    engine: Engine, world: World, pager: Pager
 ) -> None:
     many_bids(engine, world, 5_000)  # and as many in the other footprint
     office = Principal(uuid.uuid4(), Role.PROGRAMME_OFFICE, uuid.UUID(world.footprint["id"]))
 
-    plan = page_plan(engine, office)
+    plan = page_plan(engine, office, pager)
 
     # An index on the list's order finds the rows after the cursor, in order: nothing is
     # sorted. (Which one is the planner's choice: the footprint's, or the whole list's with

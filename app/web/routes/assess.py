@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from app.auth import Principal
 from app.deps import SessionDep
 from app.problems import NotFound
+from app.repositories.bid_answers import BidFilters
 from app.repositories.bids import Bids
 from app.repositories.pages import Window
 from app.repositories.places import Footprints, Organisations
@@ -79,7 +80,7 @@ def assess_page(
 ) -> Response:
     round_ = assessor_round(session, principal)
     service = BidService(session, principal)
-    listed = service.bids.page(Window(MAX_ROWS, with_total=True), round_id=round_.id)
+    listed = service.bids.page(Window(MAX_ROWS, with_total=True), BidFilters(round_id=round_.id))
     bids, total = listed.rows, listed.total
     versions = service.bids.current_versions(bids)
     footprints = Footprints(session).page(Window(MAX_ROWS)).rows

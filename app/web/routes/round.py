@@ -17,6 +17,7 @@ from app.auth import Principal
 from app.compute_pool import ComputeSlotDep
 from app.deps import SessionDep
 from app.problems import Conflict, Forbidden, ValidationFailed
+from app.repositories.bid_answers import BidFilters
 from app.repositories.pages import Window
 from app.routers.ranking import DEFAULT_STABILITY
 from app.schemas.decisions import MAX_DECISIONS, DecisionsCreate, Outcome
@@ -101,7 +102,7 @@ def round_context(session: Session, principal: Principal, round_id: uuid.UUID) -
     }
     if principal.role is Role.ASSESSOR:
         bids = BidService(session, principal)
-        seen = bids.bids.page(Window(ASSESSOR_LIST), round_id=round_.id).rows
+        seen = bids.bids.page(Window(ASSESSOR_LIST), BidFilters(round_id=round_.id)).rows
         context["bids"] = bids.read_many(seen)
         return context
     if not context["ranked"]:
