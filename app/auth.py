@@ -126,6 +126,24 @@ KEY_LOOKUP = (
 )
 
 
+def presented_key(
+    authorization: str | None,
+    failures: FailedAuthentications | None = None,
+    address: str = "unknown",
+) -> tuple[str, str]:
+    """The (prefix, secret) of the key presented, if the caller may try one: 429 for an address
+    or key failing too often, 401 for no key or a malformed one. Asks no database."""
+    parts = bearer_key(authorization)
+    subjects = [f"address:{address}"] + ([f"prefix:{parts[0]}"] if parts else [])
+    if failures is not None and authorization is not None:
+        failures.check(subjects)
+    if parts is None:
+        if failures is not None and authorization is not None:
+            failures.record(subjects)
+        raise Unauthorized("Send 'Authorization: Bearer <key>' with a valid API key.")
+    return parts
+
+
 def authenticate(
     session: Session,
     server_secret: str,
@@ -139,15 +157,8 @@ def authenticate(
     against that key (someone guessing its secret); an address or key failing too often is
     refused before the lookup. No header at all is not an attempt: the rate limit bounds those.
     """
-    parts = bearer_key(authorization)
-    subjects = [f"address:{address}"] + ([f"prefix:{parts[0]}"] if parts else [])
-    if failures is not None and authorization is not None:
-        failures.check(subjects)
-    if parts is None:
-        if failures is not None and authorization is not None:
-            failures.record(subjects)
-        raise Unauthorized("Send 'Authorization: Bearer <key>' with a valid API key.")
-    prefix, secret = parts
+    prefix, secret = presented_key(authorization, failures, address)
+    subjects = [f"address:{address}", f"prefix:{prefix}"]
     row = session.execute(KEY_LOOKUP, {"prefix": prefix}).one_or_none()
     if row is None or not key_matches(server_secret, row.salt, row.digest, secret):
         if failures is not None:

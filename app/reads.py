@@ -19,7 +19,7 @@ from fastapi import Depends, Header, Request
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from app.auth import Principal
+from app.auth import Principal, presented_key
 from app.deps import SessionDep, SettingsDep, principal_of
 from app.settings import Settings
 
@@ -64,6 +64,10 @@ async def get_reader(
     settings: SettingsDep,
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Reader:
+    # No key, a malformed one, or a caller failing too often is refused here, before the
+    # parameters are checked, as on every other route (no database is asked).
+    address = request.client.host if request.client else "unknown"
+    presented_key(authorization, request.app.state.failed_authentications, address)
     return Reader(request, session, settings, authorization)
 
 

@@ -80,6 +80,12 @@ def test_a_read_with_a_bad_key_is_refused_before_its_work_runs(
     assert watched.calls == 1
 
 
+@pytest.mark.parametrize("path", ["/v1/bids?limit=0", "/v1/bids/not-an-id", "/v1/rounds?limit=0"])
+def test_no_key_is_refused_before_the_parameters_are_checked(world: World, path: str) -> None:
+    assert world.office.client.get(path).status_code == 401
+    assert world.office.get(path).status_code == 422
+
+
 @pytest.mark.parametrize(
     ("url", "threads"),
     [("sqlite://", 2), ("postgresql+psycopg://nobody@127.0.0.1/none", 8)],
