@@ -4,7 +4,7 @@ A reading request used to go to the threadpool twice (the key, then the handler)
 threads every request shares. Under load, the threads then spend much of their time handing
 the interpreter's lock to each other: on SQLite the database runs in this process and lets go
 of the lock around every row. A few threads for reads, taken once per request, do the same
-work in less time (README "Speed"); writes keep the shared threads, where one may wait for
+work in less time (README "Benchmarks"); writes keep the shared threads, where one may wait for
 SQLite's write lock without holding up the reads.
 """
 

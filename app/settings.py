@@ -44,7 +44,7 @@ class Settings(BaseSettings):
     database_pool_size: int = Field(default=10, ge=1)
     database_max_overflow: int = Field(default=20, ge=0)
     # Threads of each server process for the reads that go through `app.reads` (a bid, a list
-    # of bids): unset, 2 on SQLite and 8 on PostgreSQL (README "Speed").
+    # of bids): unset, 2 on SQLite and 8 on PostgreSQL (README "Benchmarks").
     read_threads: int | None = Field(default=None, ge=1, le=256)
     database_statement_timeout: float = Field(default=10.0, gt=0)
     # How long a transaction waits for a lock (SQLite's busy timeout, PostgreSQL's lock_timeout).
