@@ -74,11 +74,16 @@ def get_principal(
     return principal_of(request, session, settings, authorization)
 
 
+def client_address(request: Request) -> str:
+    """Where the request came from, as failed authentications are counted."""
+    return request.client.host if request.client else "unknown"
+
+
 def principal_of(
     request: Request, session: Session, settings: Settings, authorization: str | None
 ) -> Principal:
     """The caller of `request`, looked up in `session` (see `app.auth.authenticate`)."""
-    address = request.client.host if request.client else "unknown"
+    address = client_address(request)
     failures = request.app.state.failed_authentications
     secret = settings.secret_key.get_secret_value()
     state = request.app.state

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from app.auth import Principal, presented_key
-from app.deps import SessionDep, SettingsDep, principal_of
+from app.deps import SessionDep, SettingsDep, client_address, principal_of
 from app.settings import Settings
 
 T = TypeVar("T")
@@ -66,8 +66,8 @@ async def get_reader(
 ) -> Reader:
     # No key, a malformed one, or a caller failing too often is refused here, before the
     # parameters are checked, as on every other route (no database is asked).
-    address = request.client.host if request.client else "unknown"
-    presented_key(authorization, request.app.state.failed_authentications, address)
+    failures = request.app.state.failed_authentications
+    presented_key(authorization, failures, client_address(request))
     return Reader(request, session, settings, authorization)
 
 

@@ -230,9 +230,10 @@ def _with_version_and_partners(bids: Any, where: Any = None) -> Select[Any]:
 
 @cache
 def _one_statement(role: Any, with_conflicts: bool) -> Select[Any]:
+    # Unordered, as a page is: `_current_bids` puts the partners in order.
     return _with_version_and_partners(
         _bids, and_(_bids.c.id == bindparam("bid_id"), bids_visible_to(role, with_conflicts))
-    ).order_by(_partners.c.position)
+    )
 
 
 @cache

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
-from app.deps import SessionDep, SettingsDep
+from app.deps import SessionDep, SettingsDep, client_address
 from app.problems import TooManyRequests, Unauthorized
 from app.services.web_sessions import end_session, open_session
 from app.settings import Settings
@@ -76,7 +76,7 @@ def sign_in(
     target = local_path(next)
     if not key.strip():
         return _form(request, settings, target, error="Enter your API key", status_code=422)
-    address = request.client.host if request.client else "unknown"
+    address = client_address(request)
     lifetime = dt.timedelta(seconds=settings.page_session_seconds)
     try:
         opened = open_session(
