@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, event
 
 from app.main import create_app
 from app.reads import read_limiter
@@ -96,3 +96,23 @@ def test_the_read_threads_suit_the_database_unless_set(url: str, threads: int) -
 
     assert read_limiter(engine, Settings()).total_tokens == threads
     assert read_limiter(engine, Settings(read_threads=5)).total_tokens == 5
+
+
+def test_reading_bids_never_reads_their_logic_models(world: World) -> None:
+    bid = world.draft_bid()
+    engine = world.office.client.app.state.engine  # type: ignore[attr-defined]
+    statements: list[str] = []
+
+    def capture(_c: Any, _cur: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        listed = world.office.get("/v1/bids", params={"total": "true"})
+        read = world.office.get(f"/v1/bids/{bid['id']}")
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+
+    assert listed.status_code == read.status_code == 200
+    assert any("bid_versions" in s for s in statements), statements
+    assert not [s for s in statements if "logic_model" in s]
